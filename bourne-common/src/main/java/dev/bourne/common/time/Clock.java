@@ -1,0 +1,25 @@
+package dev.bourne.common.time;
+
+/**
+ * A source of time. Protocol code reads time only through a {@code Clock} so that tests and the
+ * simulator can substitute a {@link VirtualClock}.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Clock {
+  /**
+   * Monotonic time in nanoseconds, for measuring intervals. Only differences are meaningful; it
+   * never goes backwards.
+   */
+  long nanoTime();
+
+  /** Monotonic time in milliseconds; {@code nanoTime() / 1_000_000}. */
+  default long millis() {
+    return nanoTime() / 1_000_000L;
+  }
+
+  /** The real monotonic clock of this JVM ({@link System#nanoTime()}). */
+  static Clock system() {
+    return SystemClock.INSTANCE;
+  }
+}
