@@ -1,0 +1,18 @@
+package dev.bourne.convoy.core;
+
+import java.util.List;
+
+/**
+ * What one call into the core produced, in order: messages to send and events to deliver or
+ * persist. Immutable.
+ */
+public record Step(List<Send> sends, List<CoreEvent> events) {
+  /** Nothing to do. */
+  public static final Step EMPTY = new Step(List.of(), List.of());
+
+  /** Copies the lists. */
+  public Step {
+    sends = List.copyOf(sends);
+    events = List.copyOf(events);
+  }
+}

@@ -1,0 +1,907 @@
+package dev.bourne.convoy.core;
+
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.convoy.api.Item;
+import dev.bourne.convoy.api.Member;
+import dev.bourne.convoy.api.MemberState;
+import dev.bourne.convoy.api.MembershipEvent;
+import dev.bourne.convoy.core.MemberTable.Entry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The Convoy protocol core for one member: SWIM membership with Lifeguard suspicion and local
+ * health, piggybacked dissemination, push-pull anti-entropy, and the member's own versioned store.
+ *
+ * <p>A pure, single-threaded state machine: no I/O, threads, locks or clocks. Inputs are messages
+ * ({@link #receive}, {@link #answer}), time ({@link #tick}), and application requests ({@link
+ * #put}, {@link #delete}, {@link #leave}, {@link #evict}, {@link #fail}); each input leaves
+ * messages to send and events in an outbox the host takes with {@link #drain()}. Randomness comes
+ * only from the injected {@link Random}; iteration is over sorted maps, so a seeded run is
+ * reproducible exactly.
+ *
+ * <p>Not thread-safe: call from one thread.
+ */
+public final class SwimCore {
+  private final ProtocolConfig config;
+  private final Random random;
+  private final NodeId selfId;
+  private final MemberTable table;
+  private final Entry self;
+  private final BroadcastQueue queue;
+  private final LocalHealth health;
+  private final TreeMap<NodeId, Suspicion> suspicions = new TreeMap<>();
+  private final Prober prober;
+  private final Outbox out = new Outbox();
+  private final Map<Long, List<BroadcastQueue.Entry>> inFlight = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, List<BroadcastQueue.Entry>> eldest) {
+      return size() > 4096;
+    }
+  };
+  private final List<HostPort> seeds = new ArrayList<>();
+  private long lastOwnVersion;
+  private long nextSendId = 1;
+  private long nextGossipAt;
+  private long nextPushPullAt;
+  private long nextReapAt;
+  private long nextRejoinAt;
+  private long rejoinBackoff;
+  private int rejoinCursor;
+  private boolean left;
+  private boolean evicted;
+  private long rejected;
+  private long changes;
+
+  /**
+   * Creates the core of a member starting a new life.
+   *
+   * @param selfId this member's permanent id
+   * @param address its advertised address (never a wildcard)
+   * @param incarnation its incarnation for this life: higher than any it used before (persisted)
+   * @param ownItems its own store items restored from disk (may be empty)
+   * @param lastOwnVersion the highest item version it ever wrote (0 if none)
+   * @param nowNanos the current time
+   * @throws IllegalArgumentException if the address is a wildcard or a counter is out of range
+   */
+  public SwimCore(ProtocolConfig config, Random random, NodeId selfId, HostPort address, long incarnation,
+      Map<String, Item> ownItems, long lastOwnVersion, long nowNanos) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.random = Objects.requireNonNull(random, "random");
+    this.selfId = Objects.requireNonNull(selfId, "selfId");
+    if (address.isWildcard()) {
+      throw new IllegalArgumentException("advertised address must be routable, got " + address);
+    }
+    if (incarnation < 0 || incarnation > MemberTable.MAX_COUNTER) {
+      throw new IllegalArgumentException("incarnation out of range: " + incarnation);
+    }
+    this.table = new MemberTable(config);
+    this.self = new Entry(selfId, address, incarnation, incarnation, MemberState.ALIVE, nowNanos);
+    for (Map.Entry<String, Item> e : new TreeMap<>(ownItems).entrySet()) {
+      self.putItem(e.getKey(), e.getValue());
+      lastOwnVersion = Math.max(lastOwnVersion, e.getValue().version());
+    }
+    this.lastOwnVersion = lastOwnVersion;
+    table.add(self);
+    this.queue = new BroadcastQueue(config.maxQueuedUpdates());
+    this.health = new LocalHealth(config.awarenessMax());
+    this.prober = new Prober(this, config, random);
+    this.nextGossipAt = nowNanos + config.gossipInterval().toNanos();
+    this.nextPushPullAt = nowNanos + jitter(config.pushPullInterval().toNanos());
+    this.nextReapAt = nowNanos + config.probeInterval().toNanos();
+    this.rejoinBackoff = config.rejoinInitialBackoff().toNanos();
+    this.nextRejoinAt = nowNanos + rejoinBackoff;
+    prober.start(nowNanos);
+    queue.enqueue(aliveOfSelf());
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Takes what the last inputs produced: messages to send and events, in order. */
+  public Step drain() {
+    return out.drain();
+  }
+
+  /** Sets the addresses an isolated member retries (with backoff) to rejoin the group. */
+  public void setSeeds(List<HostPort> addresses) {
+    seeds.clear();
+    for (HostPort a : addresses) {
+      if (!a.equals(self.address)) {
+        seeds.add(a);
+      }
+    }
+  }
+
+  /** Advances time: probes, gossip, push-pull, suspicion timeouts, reaping, rejoin attempts. */
+  public void tick(long now) {
+    noteTime(now);
+    if (evicted) {
+      return;
+    }
+    prober.tick(now);
+    expireSuspicions(now);
+    if (now >= nextGossipAt) {
+      nextGossipAt = now + config.gossipInterval().toNanos();
+      gossip(now);
+    }
+    if (now >= nextPushPullAt && !left) {
+      nextPushPullAt = now + jitter(config.pushPullInterval().toNanos());
+      pushPull(now);
+    }
+    if (now >= nextRejoinAt && !left) {
+      rejoinIfIsolated(now);
+    }
+    if (now >= nextReapAt) {
+      nextReapAt = now + config.probeInterval().toNanos();
+      reap(now);
+    }
+  }
+
+  /** The next time {@link #tick} has something to do; a host may tick at this time or more often. */
+  public long nextWakeNanos() {
+    long t = Math.min(nextGossipAt, Math.min(nextPushPullAt, Math.min(nextReapAt, nextRejoinAt)));
+    t = Math.min(t, prober.nextWakeNanos());
+    for (Suspicion s : suspicions.values()) {
+      t = Math.min(t, s.deadlineNanos());
+    }
+    return t;
+  }
+
+  /** A datagram arrived, or the answer to a TCP request this core asked for. */
+  public void receive(long now, HostPort from, Message message) {
+    noteTime(now);
+    if (evicted) {
+      return;
+    }
+    if (message instanceof Message.Ping p) {
+      applyAll(now, p.updates());
+      if (p.target().equals(selfId)) {
+        sendWithUpdates(from, new Message.Ack(p.seq(), selfId, List.of()), Channel.UDP);
+      }
+    } else if (message instanceof Message.Ack a) {
+      applyAll(now, a.updates());
+      prober.onAck(now, a);
+    } else if (message instanceof Message.Nack n) {
+      prober.onNack(n);
+    } else if (message instanceof Message.PingReq r) {
+      applyAll(now, r.updates());
+      prober.onPingReq(now, from, r);
+    } else if (message instanceof Message.Gossip g) {
+      applyAll(now, g.updates());
+    } else if (message instanceof Message.PushPull pp) {
+      mergeState(now, pp);
+      if (pp.reply()) {
+        // A peer answered: we are connected, so a later isolation starts its backoff afresh.
+        rejoinBackoff = config.rejoinInitialBackoff().toNanos();
+      } else {
+        out.send(new Send(from, pushPullMessage(true, false), Channel.TCP, 0));
+      }
+    } else {
+      throw new AssertionError("unhandled message " + message.getClass());
+    }
+  }
+
+  /**
+   * A TCP request arrived; returns the answer to send back on the same call (an {@link
+   * Message.Ack} for a ping meant for this member, a {@link Message.PushPull} reply), or empty if
+   * the request gets none.
+   */
+  public Optional<Message> answer(long now, HostPort from, Message request) {
+    noteTime(now);
+    if (evicted) {
+      return Optional.empty();
+    }
+    if (request instanceof Message.Ping p) {
+      applyAll(now, p.updates());
+      if (!p.target().equals(selfId)) {
+        return Optional.empty();
+      }
+      return Optional.of(new Message.Ack(p.seq(), selfId, takeUpdates(new ArrayList<>())));
+    }
+    if (request instanceof Message.PushPull pp) {
+      mergeState(now, pp);
+      return pp.reply() ? Optional.empty() : Optional.of(pushPullMessage(true, false));
+    }
+    receive(now, from, request);
+    return Optional.empty();
+  }
+
+  /** The host could not send message {@code sendId}: its updates are not counted as sent. */
+  public void sendFailed(long now, long sendId) {
+    List<BroadcastQueue.Entry> entries = inFlight.remove(sendId);
+    if (entries != null) {
+      queue.unsend(entries);
+    }
+    prober.onSendFailed(sendId);
+  }
+
+  /** The push-pull request to send to a seed when joining (or rejoining). */
+  public Message.PushPull joinRequest() {
+    return pushPullMessage(false, true);
+  }
+
+  // ---------------------------------------------------------------- application requests
+
+  /**
+   * Writes {@code key = value} in this member's store if its current version is {@code
+   * expectedVersion} (0 for an absent key), and disseminates it.
+   *
+   * @throws IllegalArgumentException with a reason if the key is reserved or a size limit is exceeded
+   */
+  public StoreWrite put(long now, String key, String value, long expectedVersion) {
+    return write(key, value, false, expectedVersion);
+  }
+
+  /** Deletes {@code key} (leaving a tombstone) if its current version is {@code expectedVersion}. */
+  public StoreWrite delete(long now, String key, long expectedVersion) {
+    return write(key, "", true, expectedVersion);
+  }
+
+  /** Result of a local write, with the reason for a refusal. */
+  public record StoreWrite(boolean ok, Item item, String refusal) {}
+
+  private StoreWrite write(String key, String value, boolean delete, long expected) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    Item current = self.item(key);
+    Item next = new Item(value, lastOwnVersion + 1, delete);
+    String bad = table.checkItem(key, next);
+    if (bad != null) {
+      return new StoreWrite(false, current, bad);
+    }
+    if (left || evicted) {
+      return new StoreWrite(false, current, "member has left the group");
+    }
+    if (current.version() != expected) {
+      return new StoreWrite(false, current, null);
+    }
+    if (delete && (current.version() == 0 || current.deleted())) {
+      return new StoreWrite(true, current, null);
+    }
+    int after = self.itemBytes - (current.version() == 0 ? 0 : MemberTable.itemSize(key, current))
+        + MemberTable.itemSize(key, next);
+    if (after > config.maxMemberBytes()) {
+      return new StoreWrite(false, current,
+          "member data would reach " + after + " bytes, over maxMemberBytes " + config.maxMemberBytes());
+    }
+    setOwnItem(key, next);
+    return new StoreWrite(true, next, null);
+  }
+
+  private void setOwnItem(String key, Item item) {
+    lastOwnVersion = item.version();
+    self.putItem(key, item);
+    changes++;
+    queue.enqueue(new Update.ItemUpdate(selfId, self.generation, key, item));
+    out.event(new CoreEvent.OwnItemChanged(key, item, lastOwnVersion));
+  }
+
+  /** Leaves gracefully: announces it and stops probing; keeps gossiping so the news spreads. */
+  public void leave(long now) {
+    if (left || evicted) {
+      return;
+    }
+    left = true;
+    self.incarnation++;
+    self.state = MemberState.LEFT;
+    self.sinceNanos = now;
+    changes++;
+    out.event(new CoreEvent.IncarnationChanged(self.incarnation));
+    queue.enqueue(new Update.Left(selfId, self.incarnation));
+    gossip(now);
+  }
+
+  /** True once the leave announcement was sent enough times, or there is no one to tell. */
+  public boolean leaveDisseminated() {
+    if (!left) {
+      return false;
+    }
+    int sent = queue.transmits(new Update.MemberKey(selfId));
+    return sent < 0 || sent >= config.fanout() || peers(false).isEmpty();
+  }
+
+  /**
+   * Evicts a member permanently; it learns and closes, and its id never returns.
+   *
+   * @return false if the member is unknown, already evicted, or this member itself
+   */
+  public boolean evict(long now, NodeId id) {
+    Entry e = table.get(id);
+    if (e == null || id.equals(selfId) || e.state == MemberState.EVICTED) {
+      return false;
+    }
+    onEvicted(now, new Update.Evicted(id, e.incarnation));
+    return true;
+  }
+
+  /**
+   * Declares a member failed now; if alive, it refutes with a higher incarnation (a rejoin).
+   *
+   * @return false if the member is unknown, not active, or this member itself
+   */
+  public boolean fail(long now, NodeId id) {
+    Entry e = table.get(id);
+    if (e == null || id.equals(selfId) || !e.state.isActive()) {
+      return false;
+    }
+    onFailed(now, new Update.Failed(id, e.incarnation, selfId));
+    return true;
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /** This member's id. */
+  public NodeId id() {
+    return selfId;
+  }
+
+  /** This member's current view of itself. */
+  public Member self() {
+    return self.view();
+  }
+
+  /** Every member known, self included, in id order. */
+  public List<Member> members() {
+    List<Member> all = new ArrayList<>(table.size());
+    for (Entry e : table.all()) {
+      all.add(e.view());
+    }
+    return all;
+  }
+
+  /** One member, if known. */
+  public Optional<Member> member(NodeId id) {
+    Entry e = table.get(id);
+    return e == null ? Optional.empty() : Optional.of(e.view());
+  }
+
+  /** The state of a member, or null if unknown. Cheap (no copy). */
+  public MemberState stateOf(NodeId id) {
+    Entry e = table.get(id);
+    return e == null ? null : e.state;
+  }
+
+  /** The item {@code key} of {@code owner} as known here ({@link Item#ABSENT} if none). Cheap. */
+  public Item itemOf(NodeId owner, String key) {
+    Entry e = table.get(owner);
+    return e == null ? Item.ABSENT : e.item(key);
+  }
+
+  /** Own item {@code key}. */
+  public Item ownItem(String key) {
+    return self.item(key);
+  }
+
+  /** Alive and suspect members, self included. */
+  public int activeCount() {
+    return table.activeCount();
+  }
+
+  /** Members in the table, any state, self included. */
+  public int knownCount() {
+    return table.size();
+  }
+
+  /** This member's incarnation. */
+  public long incarnation() {
+    return self.incarnation;
+  }
+
+  /** The local health score (0 = healthy). */
+  public int healthScore() {
+    return health.score();
+  }
+
+  /** Gossip dropped as invalid or hostile since start. */
+  public long rejectedUpdates() {
+    return rejected;
+  }
+
+  /** Updates waiting in the dissemination queue. */
+  public int queuedUpdates() {
+    return queue.size();
+  }
+
+  /** A counter that changes whenever a member or item changes (for hosts publishing snapshots). */
+  public long changeCount() {
+    return changes;
+  }
+
+  /** True after {@link #leave}. */
+  public boolean hasLeft() {
+    return left;
+  }
+
+  /** True once this member learned it was evicted; it does nothing more. */
+  public boolean isEvicted() {
+    return evicted;
+  }
+
+  // ---------------------------------------------------------------- membership rules
+
+  private void applyAll(long now, List<Update> updates) {
+    for (Update u : updates) {
+      apply(now, u);
+    }
+  }
+
+  void apply(long now, Update u) {
+    if (u instanceof Update.Alive a) {
+      onAlive(now, a);
+    } else if (u instanceof Update.Suspect s) {
+      onSuspect(now, s);
+    } else if (u instanceof Update.Failed f) {
+      onFailed(now, f);
+    } else if (u instanceof Update.Left l) {
+      onLeft(now, l);
+    } else if (u instanceof Update.Evicted e) {
+      onEvicted(now, e);
+    } else if (u instanceof Update.ItemUpdate i) {
+      onItem(i);
+    } else {
+      throw new AssertionError("unhandled update " + u.getClass());
+    }
+  }
+
+  private boolean absurd(long counter) {
+    if (counter < 0 || counter > MemberTable.MAX_COUNTER) {
+      rejected++;
+      return true;
+    }
+    return false;
+  }
+
+  private void onAlive(long now, Update.Alive a) {
+    if (absurd(a.incarnation()) || absurd(a.generation()) || a.generation() > a.incarnation()
+        || a.address().isWildcard()) {
+      if (a.address().isWildcard()) {
+        rejected++;
+      }
+      return;
+    }
+    if (a.id().equals(selfId)) {
+      if (a.incarnation() > self.incarnation && !left) {
+        refute(now, a.incarnation());
+      }
+      return;
+    }
+    Entry e = table.get(a.id());
+    if (e == null) {
+      if (table.isFull()) {
+        rejected++;
+        return;
+      }
+      replaceAtAddress(now, a.address(), a.id());
+      e = new Entry(a.id(), a.address(), a.incarnation(), a.generation(), MemberState.ALIVE, now);
+      table.add(e);
+      changes++;
+      queue.enqueue(a);
+      out.membership(MembershipEvent.Kind.JOINED, e.view());
+      return;
+    }
+    if (e.state == MemberState.EVICTED || a.incarnation() <= e.incarnation) {
+      return;
+    }
+    MemberState before = e.state;
+    e.incarnation = a.incarnation();
+    e.address = a.address();
+    e.state = MemberState.ALIVE;
+    e.sinceNanos = now;
+    if (a.generation() > e.generation) {
+      e.generation = a.generation();
+      e.clearItems();
+    }
+    suspicions.remove(e.id);
+    changes++;
+    queue.enqueue(a);
+    if (before == MemberState.FAILED || before == MemberState.LEFT) {
+      out.membership(MembershipEvent.Kind.JOINED, e.view());
+    }
+    if (before != MemberState.ALIVE && before != MemberState.LEFT) {
+      out.health(MemberState.ALIVE, e.view());
+    }
+  }
+
+  private void onSuspect(long now, Update.Suspect s) {
+    if (absurd(s.incarnation())) {
+      return;
+    }
+    if (s.id().equals(selfId)) {
+      if (s.incarnation() >= self.incarnation && !left) {
+        health.adjust(1);
+        refute(now, s.incarnation());
+      }
+      return;
+    }
+    Entry e = table.get(s.id());
+    if (e == null || s.incarnation() < e.incarnation || !e.state.isActive()) {
+      return;
+    }
+    Suspicion current = suspicions.get(e.id);
+    if (e.state == MemberState.SUSPECT && current != null && current.incarnation() == s.incarnation()) {
+      if (current.confirm(s.from())) {
+        queue.enqueue(s);
+      }
+      return;
+    }
+    boolean wasAlive = e.state == MemberState.ALIVE;
+    e.incarnation = s.incarnation();
+    e.state = MemberState.SUSPECT;
+    e.sinceNanos = now;
+    int n = table.activeCount();
+    int expected = Math.max(0, Math.min(config.suspicionMult() - 2, n - 2));
+    long min = config.suspicionMinTimeout(n).toNanos();
+    long max = config.suspicionMaxTimeout(n).toNanos();
+    if (s.from().equals(selfId)) {
+      // Our own accusation: if we are the struggling one, give the accused longer to refute.
+      min = health.scale(min);
+      max = health.scale(max);
+    }
+    suspicions.put(e.id, new Suspicion(s.incarnation(), s.from(), now, min, max, expected));
+    changes++;
+    queue.enqueue(s);
+    if (wasAlive) {
+      out.health(MemberState.SUSPECT, e.view());
+    }
+  }
+
+  private void onFailed(long now, Update.Failed f) {
+    if (absurd(f.incarnation())) {
+      return;
+    }
+    if (f.id().equals(selfId)) {
+      if (f.incarnation() >= self.incarnation && !left) {
+        refute(now, f.incarnation());
+      }
+      return;
+    }
+    Entry e = table.get(f.id());
+    if (e == null || f.incarnation() < e.incarnation || !e.state.isActive()) {
+      return;
+    }
+    e.incarnation = f.incarnation();
+    e.state = MemberState.FAILED;
+    e.sinceNanos = now;
+    suspicions.remove(e.id);
+    changes++;
+    queue.enqueue(f);
+    out.health(MemberState.FAILED, e.view());
+    // A new process at the same address already took over: forget the old one now.
+    for (Entry other : table.atAddress(e.address, e.id)) {
+      if (other.state.isActive()) {
+        reapEntry(e);
+        break;
+      }
+    }
+  }
+
+  private void onLeft(long now, Update.Left l) {
+    if (absurd(l.incarnation())) {
+      return;
+    }
+    if (l.id().equals(selfId)) {
+      if (l.incarnation() >= self.incarnation && !left) {
+        refute(now, l.incarnation());
+      }
+      return;
+    }
+    Entry e = table.get(l.id());
+    if (e == null || l.incarnation() < e.incarnation
+        || e.state == MemberState.LEFT || e.state == MemberState.EVICTED) {
+      return;
+    }
+    e.incarnation = l.incarnation();
+    e.state = MemberState.LEFT;
+    e.sinceNanos = now;
+    suspicions.remove(e.id);
+    changes++;
+    queue.enqueue(l);
+    out.membership(MembershipEvent.Kind.LEFT, e.view());
+  }
+
+  private void onEvicted(long now, Update.Evicted ev) {
+    if (absurd(ev.incarnation())) {
+      return;
+    }
+    if (ev.id().equals(selfId)) {
+      if (!evicted) {
+        evicted = true;
+        self.state = MemberState.EVICTED;
+        changes++;
+        out.event(new CoreEvent.SelfEvicted());
+      }
+      return;
+    }
+    Entry e = table.get(ev.id());
+    if (e == null || e.state == MemberState.EVICTED) {
+      return;
+    }
+    e.state = MemberState.EVICTED;
+    e.sinceNanos = now;
+    e.clearItems();
+    suspicions.remove(e.id);
+    changes++;
+    queue.enqueue(ev);
+    out.membership(MembershipEvent.Kind.EVICTED, e.view());
+  }
+
+  private void onItem(Update.ItemUpdate u) {
+    if (u.owner().equals(selfId)) {
+      Item mine = self.item(u.key());
+      if (u.item().version() > mine.version() && table.checkItem(u.key(), u.item()) == null && !left) {
+        // Someone claims a newer version of our own key than we wrote: re-assert ours above it.
+        rejected++;
+        lastOwnVersion = Math.max(lastOwnVersion, u.item().version());
+        Item reasserted = mine.version() == 0 ? new Item("", lastOwnVersion + 1, true)
+            : new Item(mine.value(), lastOwnVersion + 1, mine.deleted());
+        setOwnItem(u.key(), reasserted);
+      }
+      return;
+    }
+    switch (table.mergeItem(u)) {
+      case APPLIED -> {
+        changes++;
+        queue.enqueue(u);
+      }
+      case REJECTED -> rejected++;
+      case STALE -> { }
+    }
+  }
+
+  private void refute(long now, long accusedIncarnation) {
+    self.incarnation = Math.min(MemberTable.MAX_COUNTER, Math.max(self.incarnation, accusedIncarnation) + 1);
+    self.state = MemberState.ALIVE;
+    changes++;
+    out.event(new CoreEvent.IncarnationChanged(self.incarnation));
+    queue.enqueue(aliveOfSelf());
+  }
+
+  private void replaceAtAddress(long now, HostPort address, NodeId newcomer) {
+    for (Entry old : table.atAddress(address, newcomer)) {
+      if (!old.state.isActive() && old != self) {
+        reapEntry(old);
+      }
+    }
+  }
+
+  private void reapEntry(Entry e) {
+    table.remove(e.id);
+    suspicions.remove(e.id);
+    changes++;
+    out.membership(MembershipEvent.Kind.REAPED, e.view());
+  }
+
+  private Update.Alive aliveOfSelf() {
+    return new Update.Alive(selfId, self.address, self.incarnation, self.generation);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private void expireSuspicions(long now) {
+    List<NodeId> due = new ArrayList<>();
+    for (Map.Entry<NodeId, Suspicion> s : suspicions.entrySet()) {
+      Suspicion sus = s.getValue();
+      if (sus.deadlineNanos() <= now) {
+        due.add(s.getKey());
+      } else if (sus.startedBy(selfId) && now >= sus.nextAnnounceNanos()
+          && !queue.contains(new Update.MemberKey(s.getKey()))) {
+        // Our accusation may have been lost (perhaps we were the one cut off): say it again, once a
+        // probe period, so the accused gets every chance to hear it and refute before the deadline.
+        sus.announcedAt(now + config.probeInterval().toNanos());
+        queue.enqueue(new Update.Suspect(s.getKey(), sus.incarnation(), selfId));
+      }
+    }
+    for (NodeId id : due) {
+      Suspicion s = suspicions.remove(id);
+      Entry e = table.get(id);
+      if (e != null && e.state == MemberState.SUSPECT && e.incarnation == s.incarnation()) {
+        onFailed(now, new Update.Failed(id, s.incarnation(), selfId));
+      }
+    }
+  }
+
+  private void reap(long now) {
+    long after = config.reapAfter().toNanos();
+    List<Entry> gone = new ArrayList<>();
+    for (Entry e : table.all()) {
+      if (e != self && !e.state.isActive() && now - e.sinceNanos >= after) {
+        gone.add(e);
+      }
+    }
+    gone.forEach(this::reapEntry);
+  }
+
+  private void gossip(long now) {
+    if (queue.size() == 0) {
+      return;
+    }
+    List<Entry> targets = peers(true);
+    shuffle(targets);
+    int n = Math.min(config.fanout(), targets.size());
+    for (int i = 0; i < n && queue.size() > 0; i++) {
+      sendWithUpdates(targets.get(i).address, new Message.Gossip(selfId, List.of()), Channel.UDP);
+    }
+  }
+
+  private void pushPull(long now) {
+    List<Entry> failed = new ArrayList<>();
+    for (Entry e : table.all()) {
+      if (e.state == MemberState.FAILED) {
+        failed.add(e);
+      }
+    }
+    // Every other exchange goes to a failed member if there is one: after a partition longer than
+    // the suspicion timeout both sides think the other failed, and only such a reconnect heals it.
+    List<Entry> targets = !failed.isEmpty() && random.nextBoolean() ? failed : peers(true);
+    if (targets.isEmpty()) {
+      return;
+    }
+    Entry t = targets.get(random.nextInt(targets.size()));
+    out.send(new Send(t.address, pushPullMessage(false, false), Channel.TCP, nextSendId++));
+  }
+
+  private void rejoinIfIsolated(long now) {
+    if (!peers(false).isEmpty()) {
+      rejoinBackoff = config.rejoinInitialBackoff().toNanos();
+      nextRejoinAt = now + rejoinBackoff;
+      return;
+    }
+    List<HostPort> candidates = new ArrayList<>(seeds);
+    for (Entry e : table.all()) {
+      if (e != self && (e.state == MemberState.FAILED || e.state == MemberState.SUSPECT)
+          && !candidates.contains(e.address)) {
+        candidates.add(e.address);
+      }
+    }
+    nextRejoinAt = now + rejoinBackoff;
+    rejoinBackoff = Math.min(rejoinBackoff * 2, config.rejoinMaxBackoff().toNanos());
+    if (candidates.isEmpty()) {
+      return;
+    }
+    HostPort to = candidates.get(Math.floorMod(rejoinCursor++, candidates.size()));
+    out.send(new Send(to, pushPullMessage(false, true), Channel.TCP, nextSendId++));
+  }
+
+  // ---------------------------------------------------------------- helpers used by Prober
+
+  /**
+   * Members to talk to, in id order: active ones, plus (if {@code withRecentlyFailed}) those failed
+   * within {@code gossipToDeadTime}, so that both sides of a healed partition hear each other.
+   */
+  List<Entry> peers(boolean withRecentlyFailed) {
+    List<Entry> out = new ArrayList<>();
+    for (Entry e : table.all()) {
+      if (e == self) {
+        continue;
+      }
+      if (e.state.isActive()) {
+        out.add(e);
+      } else if (withRecentlyFailed && e.state == MemberState.FAILED && recentlyFailed(e)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private long lastTickNanos;
+
+  private boolean recentlyFailed(Entry e) {
+    return lastTickNanos - e.sinceNanos < config.gossipToDeadTime().toNanos();
+  }
+
+  void noteTime(long now) {
+    lastTickNanos = Math.max(lastTickNanos, now);
+  }
+
+  Entry entry(NodeId id) {
+    return table.get(id);
+  }
+
+  NodeId selfId() {
+    return selfId;
+  }
+
+  LocalHealth health() {
+    return health;
+  }
+
+  /** If {@code target} is suspect here, the suspicion to hand it directly so it can refute at once. */
+  List<Update> buddyNotice(Entry target) {
+    Suspicion sus = suspicions.get(target.id);
+    if (target.state == MemberState.SUSPECT && sus != null) {
+      return List.of(new Update.Suspect(target.id, target.incarnation, selfId));
+    }
+    return List.of();
+  }
+
+  void suspectFromProbe(long now, Entry target) {
+    onSuspect(now, new Update.Suspect(target.id, target.incarnation, selfId));
+  }
+
+  void send(Send s) {
+    out.send(s);
+  }
+
+  long newSendId() {
+    return nextSendId++;
+  }
+
+  /** Sends {@code message} with as many queued updates as fit, and remembers them for {@link #sendFailed}. */
+  long sendWithUpdates(HostPort to, Message message, Channel channel) {
+    List<BroadcastQueue.Entry> taken = new ArrayList<>();
+    List<Update> updates = takeUpdates(taken);
+    Message full;
+    if (message instanceof Message.Ping p) {
+      List<Update> all = new ArrayList<>(p.updates());
+      all.addAll(updates);
+      full = new Message.Ping(p.seq(), p.target(), p.sender(), all);
+    } else if (message instanceof Message.Ack a) {
+      full = new Message.Ack(a.seq(), a.sender(), updates);
+    } else if (message instanceof Message.PingReq r) {
+      full = new Message.PingReq(r.seq(), r.target(), r.targetAddress(), r.sender(), updates);
+    } else if (message instanceof Message.Gossip g) {
+      full = new Message.Gossip(g.sender(), updates);
+    } else {
+      full = message;
+    }
+    long id = nextSendId++;
+    if (!taken.isEmpty()) {
+      inFlight.put(id, taken);
+    }
+    out.send(new Send(to, full, channel, id));
+    return id;
+  }
+
+  private List<Update> takeUpdates(List<BroadcastQueue.Entry> taken) {
+    int budget = config.maxPacketBytes() - Sizes.MESSAGE_OVERHEAD;
+    return queue.take(budget, config.retransmitLimit(table.activeCount()), taken);
+  }
+
+  private Message.PushPull pushPullMessage(boolean reply, boolean join) {
+    List<Message.MemberRecord> members = new ArrayList<>(table.size());
+    List<Update.ItemUpdate> items = new ArrayList<>();
+    for (Entry e : table.all()) {
+      members.add(e.record());
+      if (e.state != MemberState.EVICTED) {
+        for (Map.Entry<String, Item> it : e.items.entrySet()) {
+          items.add(new Update.ItemUpdate(e.id, e.generation, it.getKey(), it.getValue()));
+        }
+      }
+    }
+    return new Message.PushPull(reply, join, selfId, members, items);
+  }
+
+  private void mergeState(long now, Message.PushPull pp) {
+    for (Message.MemberRecord r : pp.members()) {
+      switch (r.state()) {
+        case ALIVE -> onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
+        case SUSPECT -> {
+          onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
+          onSuspect(now, new Update.Suspect(r.id(), r.incarnation(), pp.sender()));
+        }
+        case FAILED -> onFailed(now, new Update.Failed(r.id(), r.incarnation(), pp.sender()));
+        case LEFT -> onLeft(now, new Update.Left(r.id(), r.incarnation()));
+        case EVICTED -> onEvicted(now, new Update.Evicted(r.id(), r.incarnation()));
+      }
+    }
+    for (Update.ItemUpdate i : pp.items()) {
+      onItem(i);
+    }
+  }
+
+  private long jitter(long nanos) {
+    // Spread periodic exchanges so members started together do not all fire at once.
+    return nanos / 2 + (long) (random.nextDouble() * nanos);
+  }
+
+  void shuffle(List<?> list) {
+    java.util.Collections.shuffle(list, random);
+  }
+}

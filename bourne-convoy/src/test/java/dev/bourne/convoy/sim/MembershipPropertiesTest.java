@@ -1,0 +1,197 @@
+package dev.bourne.convoy.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bourne.common.id.NodeId;
+import dev.bourne.convoy.api.MemberState;
+import dev.bourne.convoy.core.CoreEvent;
+import dev.bourne.convoy.core.ProtocolConfig;
+import dev.bourne.convoy.sim.SimCluster.Node;
+import dev.bourne.net.sim.Faults;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** SWIM and Lifeguard properties, each checked over many seeded simulated runs. */
+class MembershipPropertiesTest {
+  static final ProtocolConfig CONFIG = ProtocolConfig.local();
+  static final Duration STEP = Duration.ofMillis(50);
+
+  /** Starts a seed and has {@code n - 1} members join through random members at random times. */
+  static SimCluster formed(long seed, int n) {
+    SimCluster c = new SimCluster(seed, CONFIG);
+    c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(5)));
+    Random r = new Random(seed ^ 0x9E3779B97F4A7C15L);
+    c.add();
+    for (int i = 1; i < n; i++) {
+      List<Node> live = c.live();
+      c.addAndJoin(live.get(r.nextInt(live.size())));
+      c.advance(Duration.ofMillis(r.nextInt(100)));
+    }
+    assertTrue(c.runUntil(c::converged, Duration.ofSeconds(30), STEP), "did not converge after joins");
+    return c;
+  }
+
+  /** Records every member declared FAILED by someone, as (observer, subject). */
+  static Set<String> failedSubjects(SimCluster c) {
+    Set<String> out = new java.util.TreeSet<>();
+    c.onEvent(e -> {
+      if (e.event() instanceof CoreEvent.Health h && h.event().health() == MemberState.FAILED) {
+        out.add(e.node().id().shortString() + " failed " + h.event().member().id().shortString()
+            + " at " + Duration.ofNanos(e.nanos()));
+      }
+    });
+    return out;
+  }
+
+  @Test
+  void allMembersConvergeAfterJoins() {
+    Seeds.forEach(20, seed -> {
+      int n = 3 + (int) Math.floorMod(seed, 14);
+      SimCluster c = formed(seed, n);
+      assertEquals(n, c.live().size());
+    });
+  }
+
+  @Test
+  void everyLiveMemberLearnsOfACrashWithinTheBound() {
+    Seeds.forEach(15, seed -> {
+      int n = 5 + (int) Math.floorMod(seed, 10);
+      SimCluster c = formed(seed, n);
+      Node victim = c.nodes().get((int) Math.floorMod(seed * 7, n));
+      long crashedAt = c.now();
+      c.crash(victim);
+      Duration bound = CONFIG.failureDetectionBound(n);
+      boolean all = c.runUntil(() -> c.live().stream()
+          .allMatch(x -> x.core().stateOf(victim.id()) == MemberState.FAILED), bound, STEP);
+      assertTrue(all, "not every member marked the crash failed within " + bound + " (after "
+          + Duration.ofNanos(c.now() - crashedAt) + ")");
+    });
+  }
+
+  @Test
+  void noLiveMemberIsDeclaredFailedUnderTenPercentLoss() {
+    Seeds.forEach(10, seed -> {
+      SimCluster c = formed(seed, 10);
+      Set<String> failed = failedSubjects(c);
+      c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(10)).withDropRate(0.10));
+      c.advance(Duration.ofSeconds(60));
+      assertEquals(Set.of(), failed, "live members declared failed under 10% loss");
+      c.network().setFaults(Faults.NONE);
+      assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP));
+    });
+  }
+
+  @Test
+  void aSlowMemberIsNotDeclaredFailed() {
+    Seeds.forEach(10, seed -> {
+      SimCluster c = formed(seed, 8);
+      Set<String> failed = failedSubjects(c);
+      Node slow = c.nodes().get(3);
+      // Each message to or from it takes 60 ms more: its acks miss the 100 ms probe timeout.
+      c.network().setSlow(slow.address(), Duration.ofMillis(60));
+      c.advance(Duration.ofSeconds(30));
+      assertEquals(Set.of(), failed, "a slow but live member (or one it probed) was declared failed");
+    });
+  }
+
+  @Test
+  void partitionsHealAndConverge() {
+    Seeds.forEach(10, seed -> {
+      SimCluster c = formed(seed, 10);
+      Set<dev.bourne.common.net.HostPort> left = new HashSet<>();
+      Set<dev.bourne.common.net.HostPort> right = new HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        (i < 5 ? left : right).add(c.nodes().get(i).address());
+      }
+      c.network().partition(left, right);
+      c.advance(Duration.ofSeconds(15));
+      Node a = c.nodes().get(0);
+      Node b = c.nodes().get(9);
+      assertEquals(MemberState.FAILED, a.core().stateOf(b.id()), "the partition lasted long enough to fail");
+      c.network().heal();
+      assertTrue(c.runUntil(c::converged, Duration.ofSeconds(60), STEP), "did not converge after healing");
+    });
+  }
+
+  @Test
+  void aSuspectedLiveMemberRefutes() {
+    Seeds.forEach(10, seed -> {
+      SimCluster c = formed(seed, 8);
+      Set<String> failed = failedSubjects(c);
+      Set<NodeId> suspected = new HashSet<>();
+      c.onEvent(e -> {
+        if (e.event() instanceof CoreEvent.Health h && h.event().health() == MemberState.SUSPECT) {
+          suspected.add(h.event().member().id());
+        }
+      });
+      Node x = c.nodes().get(2);
+      long before = x.core().incarnation();
+      Set<dev.bourne.common.net.HostPort> others = new HashSet<>();
+      for (Node n : c.nodes()) {
+        if (n != x) {
+          others.add(n.address());
+          c.network().cutOneWay(x.address(), n.address());
+        }
+      }
+      assertTrue(c.runUntil(() -> suspected.contains(x.id()), Duration.ofSeconds(10), Duration.ofMillis(10)),
+          "nobody suspected the silenced member");
+      System.err.println("suspected at " + Duration.ofNanos(c.now()) + " inc " + x.core().incarnation());
+      c.network().heal();
+      assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP), "did not converge after refutation");
+      assertTrue(x.core().incarnation() > before, "the suspect did not raise its incarnation");
+      assertEquals(Set.of(), failed, "the suspect " + x.id().shortString() + " was declared failed");
+    });
+  }
+
+  @Test
+  void aCrashedMemberRestartsWithAHigherIncarnationAndItsData() {
+    Seeds.forEach(8, seed -> {
+      SimCluster c = formed(seed, 6);
+      Node x = c.nodes().get(4);
+      c.run(x, core -> core.put(c.now(), "color", "blue", 0));
+      assertTrue(c.runUntil(() -> c.live().stream()
+          .allMatch(n -> n.core().itemOf(x.id(), "color").value().equals("blue")), Duration.ofSeconds(10), STEP));
+      long inc = x.core().incarnation();
+      c.crash(x);
+      assertTrue(c.runUntil(() -> c.live().stream()
+          .allMatch(n -> n.core().stateOf(x.id()) == MemberState.FAILED), CONFIG.failureDetectionBound(6), STEP));
+      c.restart(x, c.nodes().get(0));
+      assertTrue(x.core().incarnation() > inc);
+      assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP), "restarted member not alive everywhere");
+      assertTrue(c.runUntil(() -> c.live().stream()
+          .allMatch(n -> n.core().itemOf(x.id(), "color").value().equals("blue")), Duration.ofSeconds(10), STEP),
+          "restarted member's data not visible everywhere");
+    });
+  }
+
+  @Test
+  void sameSeedGivesTheSameTrace() {
+    for (long seed : new long[] {1, 2, 3}) {
+      long first = scenario(seed);
+      long second = scenario(seed);
+      assertEquals(first, second, "seed " + seed + " gave two different traces");
+    }
+    assertTrue(scenario(1) != scenario(2), "different seeds gave one trace: the hash sees nothing");
+  }
+
+  private static long scenario(long seed) {
+    SimCluster c = formed(seed, 8);
+    c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(20)).withDropRate(0.05));
+    c.run(c.nodes().get(1), core -> core.put(c.now(), "k", "v", 0));
+    c.crash(c.nodes().get(5));
+    c.advance(Duration.ofSeconds(10));
+    return c.traceHash();
+  }
+
+  static List<Node> others(SimCluster c, Node x) {
+    List<Node> out = new ArrayList<>(c.live());
+    out.remove(x);
+    return out;
+  }
+}
