@@ -1,0 +1,35 @@
+package dev.bourne.convoy.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bourne.common.config.ConfigException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ProtocolConfigTest {
+  @Test
+  void presetsAreValidAndOrdered() {
+    assertTrue(ProtocolConfig.local().probeInterval().compareTo(ProtocolConfig.lan().probeInterval()) < 0);
+    assertTrue(ProtocolConfig.wan().probeInterval().compareTo(ProtocolConfig.lan().probeInterval()) > 0);
+  }
+
+  @Test
+  void badValuesNameTheirKey() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ProtocolConfig.lan().toBuilder().probeTimeout(Duration.ofSeconds(2)).build());
+    assertEquals("probeTimeout", e.key());
+    assertEquals("fanout", assertThrows(ConfigException.class,
+        () -> ProtocolConfig.lan().toBuilder().fanout(0).build()).key());
+    assertEquals("maxValueBytes", assertThrows(ConfigException.class,
+        () -> ProtocolConfig.lan().toBuilder().maxValueBytes(5000).build()).key());
+  }
+
+  @Test
+  void retransmitLimitGrowsWithLnN() {
+    ProtocolConfig c = ProtocolConfig.lan().toBuilder().retransmitFactor(3).build();
+    assertEquals((int) Math.ceil(3 * Math.log(11)), c.retransmitLimit(10));
+    assertTrue(c.retransmitLimit(1000) > c.retransmitLimit(10));
+  }
+}
