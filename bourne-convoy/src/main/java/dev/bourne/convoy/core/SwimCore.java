@@ -131,12 +131,17 @@ public final class SwimCore {
       nextGossipAt = now + config.gossipInterval().toNanos();
       gossip(now);
     }
-    if (now >= nextPushPullAt && !left) {
+    if (now >= nextPushPullAt) {
       nextPushPullAt = now + jitter(config.pushPullInterval().toNanos());
-      pushPull(now);
+      if (!left) {
+        pushPull(now);
+      }
     }
-    if (now >= nextRejoinAt && !left) {
-      rejoinIfIsolated(now);
+    if (now >= nextRejoinAt) {
+      nextRejoinAt = now + rejoinBackoff;
+      if (!left) {
+        rejoinIfIsolated(now);
+      }
     }
     if (now >= nextReapAt) {
       nextReapAt = now + config.probeInterval().toNanos();
@@ -146,6 +151,9 @@ public final class SwimCore {
 
   /** The next time {@link #tick} has something to do; a host may tick at this time or more often. */
   public long nextWakeNanos() {
+    if (evicted) {
+      return Long.MAX_VALUE;
+    }
     long t = Math.min(nextGossipAt, Math.min(nextPushPullAt, Math.min(nextReapAt, nextRejoinAt)));
     t = Math.min(t, prober.nextWakeNanos());
     for (Suspicion s : suspicions.values()) {

@@ -287,6 +287,9 @@ public final class SimCluster {
         if (n.up && n.scheduledWake == wake) {
           n.scheduledWake = Long.MAX_VALUE;
           n.core.tick(clock.nanoTime());
+          if (n.core.nextWakeNanos() <= clock.nanoTime()) {
+            throw new IllegalStateException("invariant: a tick must move the core's next wake-up past now");
+          }
           flush(n);
         }
       });

@@ -1,0 +1,117 @@
+package dev.bourne.convoy.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bourne.convoy.api.MemberState;
+import dev.bourne.convoy.api.MembershipEvent;
+import dev.bourne.convoy.core.CoreEvent;
+import dev.bourne.convoy.core.ProtocolConfig;
+import dev.bourne.convoy.sim.SimCluster.Node;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Leave, evict, fail and rejoin, reaping, and isolation, as hand-written scenarios. */
+class LifecycleScenariosTest {
+  private static final Duration STEP = Duration.ofMillis(20);
+
+  @Test
+  void aLeaveIsSeenAsLeftNotFailed() {
+    Seeds.forEach(8, seed -> {
+      SimCluster c = MembershipPropertiesTest.formed(seed, 6);
+      List<String> failed = new ArrayList<>(MembershipPropertiesTest.failedSubjects(c));
+      Node x = c.nodes().get(2);
+      c.run(x, core -> {
+        core.leave(c.now());
+        return null;
+      });
+      assertTrue(c.runUntil(() -> x.core().leaveDisseminated(), Duration.ofSeconds(2), STEP));
+      c.crash(x);
+      assertTrue(c.runUntil(() -> c.live().stream().allMatch(n -> n.core().stateOf(x.id()) == MemberState.LEFT),
+          Duration.ofSeconds(5), STEP), "not every member saw the leave");
+      c.advance(Duration.ofSeconds(5));
+      assertTrue(c.live().stream().allMatch(n -> n.core().stateOf(x.id()) == MemberState.LEFT));
+      assertEquals(List.of(), failed);
+    });
+  }
+
+  @Test
+  void anEvictedMemberLearnsItAndNeverReturns() {
+    SimCluster c = MembershipPropertiesTest.formed(11, 6);
+    Node x = c.nodes().get(3);
+    List<CoreEvent> xEvents = new ArrayList<>();
+    c.onEvent(e -> {
+      if (e.node() == x) {
+        xEvents.add(e.event());
+      }
+    });
+    boolean evicted = c.run(c.nodes().get(0), core -> core.evict(c.now(), x.id()));
+    assertTrue(evicted);
+    assertTrue(c.runUntil(() -> x.core().isEvicted(), Duration.ofSeconds(5), STEP), "the member never learned");
+    assertTrue(xEvents.contains(new CoreEvent.SelfEvicted()));
+    c.crash(x);
+    assertTrue(c.runUntil(() -> c.live().stream().allMatch(n -> n.core().stateOf(x.id()) == MemberState.EVICTED),
+        Duration.ofSeconds(5), STEP));
+    c.restart(x, c.nodes().get(1)); // the same id trying to come back
+    c.advance(Duration.ofSeconds(3));
+    assertTrue(c.nodes().stream().filter(n -> n != x)
+        .allMatch(n -> n.core().stateOf(x.id()) == MemberState.EVICTED), "an evicted id came back");
+  }
+
+  @Test
+  void aFailedLiveMemberRejoinsWithAHigherIncarnation() {
+    SimCluster c = MembershipPropertiesTest.formed(12, 6);
+    Node x = c.nodes().get(4);
+    long inc = x.core().incarnation();
+    List<MembershipEvent.Kind> joins = new ArrayList<>();
+    c.onEvent(e -> {
+      if (e.event() instanceof CoreEvent.Membership m && m.event().member().id().equals(x.id())) {
+        joins.add(m.event().kind());
+      }
+    });
+    boolean failedIt = c.run(c.nodes().get(0), core -> core.fail(c.now(), x.id()));
+    assertTrue(failedIt);
+    assertEquals(MemberState.FAILED, c.nodes().get(0).core().stateOf(x.id()));
+    assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP));
+    assertTrue(x.core().incarnation() > inc);
+    assertTrue(joins.contains(MembershipEvent.Kind.JOINED), "the rejoin was not announced as a join");
+  }
+
+  @Test
+  void failedMembersAreReapedAfterTheConfiguredTime() {
+    ProtocolConfig config = ProtocolConfig.local().toBuilder().reapAfter(Duration.ofSeconds(10)).build();
+    SimCluster c = new SimCluster(13, config);
+    Node seed = c.add();
+    for (int i = 0; i < 4; i++) {
+      c.addAndJoin(seed);
+    }
+    assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP));
+    Node x = c.nodes().get(2);
+    c.crash(x);
+    assertTrue(c.runUntil(() -> seed.core().stateOf(x.id()) == MemberState.FAILED, Duration.ofSeconds(10), STEP));
+    c.advance(Duration.ofSeconds(5));
+    assertEquals(MemberState.FAILED, seed.core().stateOf(x.id()), "reaped too early");
+    assertTrue(c.runUntil(() -> c.live().stream().allMatch(n -> n.core().stateOf(x.id()) == null),
+        Duration.ofSeconds(10), STEP), "not reaped");
+  }
+
+  @Test
+  void anIsolatedMemberRejoinsByItselfWithBackoff() {
+    SimCluster c = MembershipPropertiesTest.formed(14, 5);
+    Node x = c.nodes().get(4);
+    var others = new java.util.HashSet<dev.bourne.common.net.HostPort>();
+    c.nodes().stream().filter(n -> n != x).forEach(n -> others.add(n.address()));
+    c.network().isolate(x.address(), others);
+    assertTrue(c.runUntil(() -> x.core().activeCount() == 1, Duration.ofSeconds(30), STEP),
+        "the isolated member never gave up on the others");
+    long before = c.network().stats().sent();
+    c.advance(Duration.ofSeconds(10));
+    long during = c.network().stats().sent() - before;
+    c.network().heal();
+    assertTrue(c.runUntil(c::converged, Duration.ofSeconds(30), STEP), "did not rejoin after the cut healed");
+    assertFalse(during == 0, "no rejoin attempts were made while isolated");
+  }
+}
