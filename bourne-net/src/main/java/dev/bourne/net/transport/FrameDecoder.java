@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Refusals, all of which end in an exception (the connection handler closes the channel):
  * a length above the maximum raises {@link io.netty.handler.codec.TooLongFrameException} as soon
  * as the 4 length bytes are read, before any buffer for the frame is allocated (fail-fast mode of
- * {@link LengthFieldBasedFrameDecoder}); a negative length or bytes that are not an envelope raise
- * {@link CorruptedFrameException}.
+ * {@link LengthFieldBasedFrameDecoder}); the length is unsigned, so a "negative" one is simply too
+ * long; bytes that are not an envelope raise {@link CorruptedFrameException}.
  *
  * <p>Stalls: if a frame stays incomplete for the frame timeout, the connection is closed, so a
  * peer that sends half a frame and stops cannot pin a buffer forever. A connection that ends in the
@@ -40,7 +40,8 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
    * @param onStall called (on the event loop) when a frame stalled, before the channel is closed
    */
   FrameDecoder(int maxFrameBytes, long frameTimeoutNanos, NetMetrics metrics, Runnable onStall) {
-    super(maxFrameBytes, 0, 4, 0, 4, true);
+    // Netty's limit counts the 4 length bytes; ours is on the envelope alone.
+    super(maxFrameBytes + 4, 0, 4, 0, 4, true);
     this.frameTimeoutNanos = frameTimeoutNanos;
     this.metrics = metrics;
     this.onStall = onStall;

@@ -96,7 +96,7 @@ class NettyRpcTest {
     assertEquals(ErrorCode.TIMEOUT, ((BourneException) t).code());
     assertTrue(tookMs >= 190 && tookMs < 5_000, "took " + tookMs + " ms");
     assertEquals(0, client.transport().inFlightCalls());
-    assertEquals(1, client.metrics().count(NetMetrics.CALLS_TIMED_OUT));
+    Await.until("timeout counted", TIMEOUT, () -> client.metrics().count(NetMetrics.CALLS_TIMED_OUT) == 1);
   }
 
   @Test
