@@ -1,12 +1,12 @@
 package dev.bourne.net.transport;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.bourne.net.wire.Envelope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.ByteBuffer;
-import com.google.protobuf.CodedOutputStream;
 
 /**
  * Writes an {@link Envelope} as a frame: its 4-byte big-endian length, then its bytes, into one

@@ -111,7 +111,7 @@ public final class NettyTransport implements Transport {
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-            .handler(initializer(clientSsl));
+            .handler(initializer(clientSsl, false));
   }
 
   /**
@@ -145,7 +145,7 @@ public final class NettyTransport implements Transport {
             .group(group)
             .channel(NioServerSocketChannel.class)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(initializer(serverSsl));
+            .childHandler(initializer(serverSsl, true));
     Bootstrap datagrams =
         new Bootstrap()
             .group(group)
@@ -190,7 +190,7 @@ public final class NettyTransport implements Transport {
     return new UncheckedIOException(e);
   }
 
-  private ChannelInitializer<SocketChannel> initializer(SslContext ssl) {
+  private ChannelInitializer<SocketChannel> initializer(SslContext ssl, boolean accepted) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
@@ -206,7 +206,7 @@ public final class NettyTransport implements Transport {
                     () -> context.limiter().warn("stalled-frame", "closing connection from {}: a frame stayed incomplete for {}", ch.remoteAddress(), config.frameTimeout())))
             .addLast(FrameEncoder.INSTANCE)
             .addLast(new ConnectionHandler(context));
-        if (ssl == serverSsl) {
+        if (accepted) {
           metrics.accepted.increment();
         }
       }

@@ -81,6 +81,7 @@ class NettyRpcTest {
     }
     assertEquals(1, client.metrics().count(NetMetrics.CONNECTIONS_OPENED));
     assertEquals(1, server.metrics().count(NetMetrics.CONNECTIONS_ACCEPTED));
+    assertEquals(0, client.metrics().count(NetMetrics.CONNECTIONS_ACCEPTED));
     Await.until("in-flight map drained", TIMEOUT, () -> client.transport().inFlightCalls() == 0);
   }
 
