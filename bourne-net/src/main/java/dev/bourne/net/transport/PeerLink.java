@@ -57,10 +57,10 @@ final class PeerLink {
                   + ((retryAtNanos - now) / 1_000_000) + " ms): " + lastFailure.getMessage(),
               lastFailure));
     }
-    CompletableFuture<ConnectionHandler> attempt = dialer.apply(peer);
-    current = attempt;
-    attempt.whenComplete((h, e) -> settled(e));
-    return attempt;
+    // Callers get the future that completes after settled() ran, so a caller who sees the failure
+    // and retries at once already meets the backoff.
+    current = dialer.apply(peer).whenComplete((h, e) -> settled(e));
+    return current;
   }
 
   private synchronized void settled(Throwable failure) {

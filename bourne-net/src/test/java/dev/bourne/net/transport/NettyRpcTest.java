@@ -132,6 +132,63 @@ class NettyRpcTest {
   }
 
   @Test
+  void afterAFailedConnectCallsFailFastUntilTheBackoffPasses() throws Exception {
+    var client = nodes.start(b -> b.reconnectBackoff(new dev.bourne.common.retry.Backoff(Duration.ofMillis(400), Duration.ofMillis(400), 1.0)));
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      deadPort = s.getLocalPort();
+    }
+    HostPort dead = new HostPort("127.0.0.1", deadPort);
+    assertInstanceOf(UnreachableException.class, failureOf(client.transport().call(dead, "x", new byte[0], TIMEOUT)));
+    assertEquals(1, client.metrics().count(NetMetrics.CONNECT_FAILURES));
+    Throwable fast = failureOf(client.transport().call(dead, "x", new byte[0], TIMEOUT));
+    assertTrue(fast.getMessage().contains("next try in"), fast.getMessage());
+    assertEquals(1, client.metrics().count(NetMetrics.CONNECT_FAILURES), "no connect while backing off");
+    Await.until("a new connect attempt after the backoff", TIMEOUT, () -> {
+      client.transport().call(dead, "x", new byte[0], TIMEOUT).handle((r, e) -> null).join();
+      return client.metrics().count(NetMetrics.CONNECT_FAILURES) == 2;
+    });
+  }
+
+  @Test
+  void concurrentCallersOnManyThreadsShareOneConnection() throws Exception {
+    var server = nodes.start();
+    var client = nodes.start();
+    server.transport().handle("id", (from, payload) -> CompletableFuture.completedFuture(payload));
+    int threads = 8;
+    int perThread = 500;
+    List<CompletableFuture<Boolean>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      final int base = t * perThread;
+      Thread th = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = base; i < base + perThread; i++) {
+          byte[] p = ByteBuffer.allocate(4).putInt(i).array();
+          all.add(client.transport().call(server.transport().localAddress(), "id", p, Duration.ofSeconds(60))
+              .thenApply(r -> java.util.Arrays.equals(r, p)));
+        }
+      });
+      th.start();
+      ts.add(th);
+    }
+    go.countDown();
+    for (Thread th : ts) {
+      th.join();
+    }
+    for (CompletableFuture<Boolean> f : all) {
+      assertTrue(f.get(60, TimeUnit.SECONDS));
+    }
+    assertEquals(threads * perThread, all.size());
+    assertEquals(1, client.metrics().count(NetMetrics.CONNECTIONS_OPENED));
+  }
+
+  @Test
   void blackHoledPeerFailsWithTimeoutNotHang() throws Exception {
     // A listening socket that never accepts or answers: the connect may succeed (backlog) but no
     // reply ever comes.
