@@ -382,6 +382,12 @@ public final class SwimCore {
     return e == null ? Item.ABSENT : e.item(key);
   }
 
+  /** A copy of every item {@code owner} holds as known here (tombstones included), sorted by key. */
+  public Map<String, Item> itemsOf(NodeId owner) {
+    Entry e = table.get(owner);
+    return e == null ? Map.of() : new TreeMap<>(e.items);
+  }
+
   /** Own item {@code key}. */
   public Item ownItem(String key) {
     return self.item(key);

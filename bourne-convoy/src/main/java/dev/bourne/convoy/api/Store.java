@@ -1,0 +1,41 @@
+package dev.bourne.convoy.api;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One member's key/value store, replicated to every member. Writes are conditional on the key's
+ * current version (optimistic locking): an absent key is version 0, a deleted key keeps a tombstone
+ * whose version the next write must name. Keys with the prefix {@code convoy:} are reserved.
+ *
+ * <p>For the local member's own store, reads and writes are immediate. For another member's store
+ * ({@link ConvoyHost#storeOf}), reads return what the local directory currently knows (eventually
+ * consistent), and writes travel to the owner, which applies the same version check and
+ * disseminates the change; the caller gets the owner's answer.
+ *
+ * <p>Thread-safe. Must not be called from a listener callback of the same host (it would wait on the
+ * thread that delivers events).
+ */
+public interface Store {
+  /** The item of {@code key} ({@link Item#ABSENT} if never written). */
+  Item get(String key);
+
+  /**
+   * Writes {@code value} if the key's current version is {@code expectedVersion}.
+   *
+   * @return ok with the new item, or not ok with the current item when the version did not match
+   * @throws ConvoyException code {@code RESERVED_KEY} or {@code TOO_LARGE} for bad input (nothing
+   *     changes); {@code UNREACHABLE} or {@code TIMEOUT} if the owner cannot be reached (for a
+   *     timeout the write may or may not have been applied: read the version again);
+   *     {@code CLOSED} if the host is closed
+   */
+  StoreResult put(String key, String value, long expectedVersion);
+
+  /** Deletes {@code key} (leaving a tombstone) if its version is {@code expectedVersion}. Errors as {@link #put}. */
+  StoreResult delete(String key, long expectedVersion);
+
+  /** {@link #put} without blocking: the future fails with the exceptions {@code put} throws. */
+  CompletableFuture<StoreResult> putAsync(String key, String value, long expectedVersion);
+
+  /** {@link #delete} without blocking. */
+  CompletableFuture<StoreResult> deleteAsync(String key, long expectedVersion);
+}

@@ -1,0 +1,144 @@
+package dev.bourne.convoy.storage;
+
+import dev.bourne.common.id.NodeId;
+import dev.bourne.convoy.api.Item;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.mapdb.Atomic;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.Serializer;
+
+/**
+ * A member's durable state in one MapDB file: its id, the last incarnation it used, the highest item
+ * version it wrote, and its own store. Every change is committed (and so fsynced) before it returns,
+ * so a restarted member never reuses an incarnation or a version.
+ *
+ * <p>Thread-safe through MapDB; the host calls it from its event loop only.
+ */
+public final class MemberStorage implements AutoCloseable {
+  private final DB db;
+  private final Atomic.String id;
+  private final Atomic.Long incarnation;
+  private final Atomic.Long lastVersion;
+  private final BTreeMap<String, byte[]> items;
+
+  private MemberStorage(DB db) {
+    this.db = db;
+    this.id = db.atomicString("id").createOrOpen();
+    this.incarnation = db.atomicLong("incarnation").createOrOpen();
+    this.lastVersion = db.atomicLong("lastVersion").createOrOpen();
+    this.items = db.treeMap("items", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+  }
+
+  /**
+   * Opens (or creates) the state in {@code dir}.
+   *
+   * @throws UncheckedIOException if the directory cannot be created or the file opened
+   */
+  public static MemberStorage open(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      DB db = DBMaker.fileDB(dir.resolve("convoy.db").toFile()).transactionEnable().fileMmapEnableIfSupported()
+          .closeOnJvmShutdown().make();
+      return new MemberStorage(db);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open convoy state in " + dir, e);
+    } catch (RuntimeException e) {
+      throw new UncheckedIOException(new IOException("cannot open convoy state in " + dir + ": " + e, e));
+    }
+  }
+
+  /** The persisted id, if any (none on first start or after an eviction). */
+  public synchronized Optional<NodeId> id() {
+    String s = id.get();
+    return s == null || s.isEmpty() ? Optional.empty() : Optional.of(NodeId.parse(s));
+  }
+
+  /** The last incarnation used (0 if none). */
+  public synchronized long incarnation() {
+    return incarnation.get();
+  }
+
+  /** The highest own item version written (0 if none). */
+  public synchronized long lastVersion() {
+    return lastVersion.get();
+  }
+
+  /** The own store as persisted. */
+  public synchronized Map<String, Item> items() {
+    Map<String, Item> out = new TreeMap<>();
+    for (Map.Entry<String, byte[]> e : items.entrySet()) {
+      out.put(e.getKey(), decode(e.getValue()));
+    }
+    return out;
+  }
+
+  /** Starts a new life: records the id and the incarnation it will use. */
+  public synchronized void begin(NodeId nodeId, long inc) {
+    id.set(nodeId.toString());
+    incarnation.set(inc);
+    db.commit();
+  }
+
+  /** Records a higher incarnation. */
+  public synchronized void saveIncarnation(long inc) {
+    if (inc > incarnation.get()) {
+      incarnation.set(inc);
+      db.commit();
+    }
+  }
+
+  /** Records one own item and the version counter. */
+  public synchronized void saveItem(String key, Item item, long last) {
+    items.put(key, encode(item));
+    lastVersion.set(Math.max(lastVersion.get(), last));
+    db.commit();
+  }
+
+  /** Forgets the identity and data (after an eviction: this id must never return). */
+  public synchronized void wipe() {
+    id.set("");
+    incarnation.set(0);
+    lastVersion.set(0);
+    items.clear();
+    db.commit();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!db.isClosed()) {
+      db.close();
+    }
+  }
+
+  private static byte[] encode(Item item) {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeLong(item.version());
+      out.writeBoolean(item.deleted());
+      out.writeUTF(item.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static Item decode(byte[] b) {
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
+      long version = in.readLong();
+      boolean deleted = in.readBoolean();
+      return new Item(in.readUTF(), version, deleted);
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt item record", e);
+    }
+  }
+}
