@@ -58,6 +58,7 @@ public final class SwimCore {
   private boolean left;
   private boolean evicted;
   private long rejected;
+  private NodeId mergingFrom;
   private long changes;
 
   /**
@@ -464,6 +465,17 @@ public final class SwimCore {
     }
   }
 
+  /**
+   * Queues news for dissemination. While merging a push-pull, only news about its sender (first
+   * hand) is queued: the rest is anti-entropy repair, already spreading from where it started, and
+   * re-gossiping a whole table would flood the queue on every join.
+   */
+  private void broadcast(Update u) {
+    if (mergingFrom == null || u.subject().equals(mergingFrom) || u.subject().equals(selfId)) {
+      queue.enqueue(u);
+    }
+  }
+
   private boolean absurd(long counter) {
     if (counter < 0 || counter > MemberTable.MAX_COUNTER) {
       rejected++;
@@ -496,7 +508,7 @@ public final class SwimCore {
       e = new Entry(a.id(), a.address(), a.incarnation(), a.generation(), MemberState.ALIVE, now);
       table.add(e);
       changes++;
-      queue.enqueue(a);
+      broadcast(a);
       out.membership(MembershipEvent.Kind.JOINED, e.view());
       return;
     }
@@ -514,7 +526,7 @@ public final class SwimCore {
     }
     suspicions.remove(e.id);
     changes++;
-    queue.enqueue(a);
+    broadcast(a);
     if (before == MemberState.FAILED || before == MemberState.LEFT) {
       out.membership(MembershipEvent.Kind.JOINED, e.view());
     }
@@ -541,7 +553,7 @@ public final class SwimCore {
     Suspicion current = suspicions.get(e.id);
     if (e.state == MemberState.SUSPECT && current != null && current.incarnation() == s.incarnation()) {
       if (current.confirm(s.from())) {
-        queue.enqueue(s);
+        broadcast(s);
       }
       return;
     }
@@ -560,7 +572,7 @@ public final class SwimCore {
     }
     suspicions.put(e.id, new Suspicion(s.incarnation(), s.from(), now, min, max, expected));
     changes++;
-    queue.enqueue(s);
+    broadcast(s);
     if (wasAlive) {
       out.health(MemberState.SUSPECT, e.view());
     }
@@ -585,7 +597,7 @@ public final class SwimCore {
     e.sinceNanos = now;
     suspicions.remove(e.id);
     changes++;
-    queue.enqueue(f);
+    broadcast(f);
     out.health(MemberState.FAILED, e.view());
     // A new process at the same address already took over: forget the old one now.
     for (Entry other : table.atAddress(e.address, e.id)) {
@@ -616,7 +628,7 @@ public final class SwimCore {
     e.sinceNanos = now;
     suspicions.remove(e.id);
     changes++;
-    queue.enqueue(l);
+    broadcast(l);
     out.membership(MembershipEvent.Kind.LEFT, e.view());
   }
 
@@ -642,7 +654,7 @@ public final class SwimCore {
     e.clearItems();
     suspicions.remove(e.id);
     changes++;
-    queue.enqueue(ev);
+    broadcast(ev);
     out.membership(MembershipEvent.Kind.EVICTED, e.view());
   }
 
@@ -662,7 +674,7 @@ public final class SwimCore {
     switch (table.mergeItem(u)) {
       case APPLIED -> {
         changes++;
-        queue.enqueue(u);
+        broadcast(u);
       }
       case REJECTED -> rejected++;
       case STALE -> { }
@@ -893,6 +905,15 @@ public final class SwimCore {
   }
 
   private void mergeState(long now, Message.PushPull pp) {
+    mergingFrom = pp.sender();
+    try {
+      mergeRecords(now, pp);
+    } finally {
+      mergingFrom = null;
+    }
+  }
+
+  private void mergeRecords(long now, Message.PushPull pp) {
     for (Message.MemberRecord r : pp.members()) {
       switch (r.state()) {
         case ALIVE -> onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
