@@ -83,6 +83,7 @@ public final class SimCluster {
   private final List<Consumer<EventAt>> listeners = new ArrayList<>();
   private ToIntFunction<Message> sizer = m -> 0;
   private long traceHash = 1125899906842597L;
+  private boolean tracing = true;
   private long messages;
   private long bytes;
 
@@ -248,7 +249,9 @@ public final class SimCluster {
       return;
     }
     long now = clock.nanoTime();
-    trace(now + " " + from + ">" + n.address + " " + p.message.getClass().getSimpleName() + (p.reply ? "r" : ""));
+    if (tracing) {
+      trace(now + " " + from + ">" + n.address + " " + p.message.getClass().getSimpleName() + (p.reply ? "r" : ""));
+    }
     if (p.channel == Channel.TCP && !p.reply) {
       Optional<Message> answer = n.core.answer(now, from, p.message);
       flush(n);
@@ -265,7 +268,9 @@ public final class SimCluster {
     }
     Step step = n.core.drain();
     for (CoreEvent e : step.events()) {
-      trace(clock.nanoTime() + " " + n.id.shortString() + " " + e);
+      if (tracing) {
+        trace(clock.nanoTime() + " " + n.id.shortString() + " " + e);
+      }
       if (e instanceof CoreEvent.IncarnationChanged ic) {
         n.persistedIncarnation = Math.max(n.persistedIncarnation, ic.incarnation());
       } else if (e instanceof CoreEvent.OwnItemChanged oi) {
@@ -313,6 +318,33 @@ public final class SimCluster {
 
   private void trace(String line) {
     traceHash = traceHash * 31 + line.hashCode();
+  }
+
+  /** Turns the trace hash off (large benchmark runs) or on. */
+  public void setTracing(boolean on) {
+    tracing = on;
+  }
+
+  /**
+   * Creates {@code n} nodes that already know each other (as if a push-pull from a common peer had
+   * reached each), skipping formation: for benchmarks of an established group.
+   */
+  public void bootstrap(int n) {
+    for (int i = 0; i < n; i++) {
+      add();
+    }
+    List<Message.MemberRecord> records = new ArrayList<>();
+    for (Node x : nodes) {
+      records.add(new Message.MemberRecord(x.id, x.address, x.core.incarnation(), x.core.incarnation(),
+          MemberState.ALIVE));
+    }
+    NodeId introducer = NodeId.random(random);
+    HostPort from = new HostPort("10.255.255.254", 1);
+    Message.PushPull pp = new Message.PushPull(true, false, introducer, records, List.of());
+    for (Node x : nodes) {
+      x.core.receive(clock.nanoTime(), from, pp);
+      flush(x);
+    }
   }
 
   /** Number of nodes by address, for tests. */
