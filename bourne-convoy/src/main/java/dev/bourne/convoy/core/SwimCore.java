@@ -37,8 +37,8 @@ public final class SwimCore {
   private final Entry self;
   private final BroadcastQueue queue;
   private final LocalHealth health;
-  private final TreeMap<NodeId, Suspicion> suspicions = new TreeMap<>();
   private final Prober prober;
+  private final MembershipRules rules;
   private final Outbox out = new Outbox();
   private final Map<Long, List<BroadcastQueue.Entry>> inFlight = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -58,7 +58,6 @@ public final class SwimCore {
   private boolean left;
   private boolean evicted;
   private long rejected;
-  private NodeId mergingFrom;
   private long changes;
 
   /**
@@ -93,6 +92,7 @@ public final class SwimCore {
     table.add(self);
     this.queue = new BroadcastQueue(config.maxQueuedUpdates());
     this.health = new LocalHealth(config.awarenessMax());
+    this.rules = new MembershipRules(this, config, table, self, queue, health, out);
     this.prober = new Prober(this, config, random);
     this.nextGossipAt = nowNanos + config.gossipInterval().toNanos();
     this.nextPushPullAt = nowNanos + jitter(config.pushPullInterval().toNanos());
@@ -100,7 +100,7 @@ public final class SwimCore {
     this.rejoinBackoff = config.rejoinInitialBackoff().toNanos();
     this.nextRejoinAt = nowNanos + rejoinBackoff;
     prober.start(nowNanos);
-    queue.enqueue(aliveOfSelf());
+    queue.enqueue(rules.aliveOfSelf());
   }
 
   // ---------------------------------------------------------------- inputs
@@ -127,7 +127,7 @@ public final class SwimCore {
       return;
     }
     prober.tick(now);
-    expireSuspicions(now);
+    rules.expireSuspicions(now);
     if (now >= nextGossipAt) {
       nextGossipAt = now + config.gossipInterval().toNanos();
       gossip(now);
@@ -157,10 +157,7 @@ public final class SwimCore {
     }
     long t = Math.min(nextGossipAt, Math.min(nextPushPullAt, Math.min(nextReapAt, nextRejoinAt)));
     t = Math.min(t, prober.nextWakeNanos());
-    for (Suspicion s : suspicions.values()) {
-      t = Math.min(t, s.deadlineNanos());
-    }
-    return t;
+    return Math.min(t, rules.nextDeadline());
   }
 
   /** A datagram arrived, or the answer to a TCP request this core asked for. */
@@ -170,22 +167,22 @@ public final class SwimCore {
       return;
     }
     if (message instanceof Message.Ping p) {
-      applyAll(now, p.updates());
+      rules.applyAll(now, p.updates());
       if (p.target().equals(selfId)) {
         sendWithUpdates(from, new Message.Ack(p.seq(), selfId, List.of()), Channel.UDP);
       }
     } else if (message instanceof Message.Ack a) {
-      applyAll(now, a.updates());
+      rules.applyAll(now, a.updates());
       prober.onAck(now, a);
     } else if (message instanceof Message.Nack n) {
       prober.onNack(n);
     } else if (message instanceof Message.PingReq r) {
-      applyAll(now, r.updates());
+      rules.applyAll(now, r.updates());
       prober.onPingReq(now, from, r);
     } else if (message instanceof Message.Gossip g) {
-      applyAll(now, g.updates());
+      rules.applyAll(now, g.updates());
     } else if (message instanceof Message.PushPull pp) {
-      mergeState(now, pp);
+      rules.mergeState(now, pp);
       if (pp.reply()) {
         // A peer answered: we are connected, so a later isolation starts its backoff afresh.
         rejoinBackoff = config.rejoinInitialBackoff().toNanos();
@@ -208,14 +205,14 @@ public final class SwimCore {
       return Optional.empty();
     }
     if (request instanceof Message.Ping p) {
-      applyAll(now, p.updates());
+      rules.applyAll(now, p.updates());
       if (!p.target().equals(selfId)) {
         return Optional.empty();
       }
       return Optional.of(new Message.Ack(p.seq(), selfId, takeUpdates(new ArrayList<>())));
     }
     if (request instanceof Message.PushPull pp) {
-      mergeState(now, pp);
+      rules.mergeState(now, pp);
       return pp.reply() ? Optional.empty() : Optional.of(pushPullMessage(true, false));
     }
     receive(now, from, request);
@@ -284,6 +281,27 @@ public final class SwimCore {
     return new StoreWrite(true, next, null);
   }
 
+  /** Someone forged a newer version of our own key: write ours again above it. */
+  void reassertOwnItem(String key, long forgedVersion) {
+    Item mine = self.item(key);
+    lastOwnVersion = Math.max(lastOwnVersion, forgedVersion);
+    Item again = mine.version() == 0 ? new Item("", lastOwnVersion + 1, true)
+        : new Item(mine.value(), lastOwnVersion + 1, mine.deleted());
+    setOwnItem(key, again);
+  }
+
+  void changed() {
+    changes++;
+  }
+
+  void reject() {
+    rejected++;
+  }
+
+  void markEvicted() {
+    evicted = true;
+  }
+
   private void setOwnItem(String key, Item item) {
     lastOwnVersion = item.version();
     self.putItem(key, item);
@@ -326,7 +344,7 @@ public final class SwimCore {
     if (e == null || id.equals(selfId) || e.state == MemberState.EVICTED) {
       return false;
     }
-    onEvicted(now, new Update.Evicted(id, e.incarnation));
+    rules.onEvicted(now, new Update.Evicted(id, e.incarnation));
     return true;
   }
 
@@ -340,7 +358,7 @@ public final class SwimCore {
     if (e == null || id.equals(selfId) || !e.state.isActive()) {
       return false;
     }
-    onFailed(now, new Update.Failed(id, e.incarnation, selfId));
+    rules.onFailed(now, new Update.Failed(id, e.incarnation, selfId));
     return true;
   }
 
@@ -439,299 +457,8 @@ public final class SwimCore {
     return evicted;
   }
 
-  // ---------------------------------------------------------------- membership rules
-
-  private void applyAll(long now, List<Update> updates) {
-    for (Update u : updates) {
-      apply(now, u);
-    }
-  }
-
-  void apply(long now, Update u) {
-    if (u instanceof Update.Alive a) {
-      onAlive(now, a);
-    } else if (u instanceof Update.Suspect s) {
-      onSuspect(now, s);
-    } else if (u instanceof Update.Failed f) {
-      onFailed(now, f);
-    } else if (u instanceof Update.Left l) {
-      onLeft(now, l);
-    } else if (u instanceof Update.Evicted e) {
-      onEvicted(now, e);
-    } else if (u instanceof Update.ItemUpdate i) {
-      onItem(i);
-    } else {
-      throw new AssertionError("unhandled update " + u.getClass());
-    }
-  }
-
-  /**
-   * Queues news for dissemination. While merging a push-pull, only news about its sender (first
-   * hand) is queued: the rest is anti-entropy repair, already spreading from where it started, and
-   * re-gossiping a whole table would flood the queue on every join.
-   */
-  private void broadcast(Update u) {
-    if (mergingFrom == null || u.subject().equals(mergingFrom) || u.subject().equals(selfId)) {
-      queue.enqueue(u);
-    }
-  }
-
-  private boolean absurd(long counter) {
-    if (counter < 0 || counter > MemberTable.MAX_COUNTER) {
-      rejected++;
-      return true;
-    }
-    return false;
-  }
-
-  private void onAlive(long now, Update.Alive a) {
-    if (absurd(a.incarnation()) || absurd(a.generation()) || a.generation() > a.incarnation()
-        || a.address().isWildcard()) {
-      if (a.address().isWildcard()) {
-        rejected++;
-      }
-      return;
-    }
-    if (a.id().equals(selfId)) {
-      if (a.incarnation() > self.incarnation && !left) {
-        refute(now, a.incarnation());
-      }
-      return;
-    }
-    Entry e = table.get(a.id());
-    if (e == null) {
-      if (table.isFull()) {
-        rejected++;
-        return;
-      }
-      replaceAtAddress(now, a.address(), a.id());
-      e = new Entry(a.id(), a.address(), a.incarnation(), a.generation(), MemberState.ALIVE, now);
-      table.add(e);
-      changes++;
-      broadcast(a);
-      out.membership(MembershipEvent.Kind.JOINED, e.view());
-      return;
-    }
-    if (e.state == MemberState.EVICTED || a.incarnation() <= e.incarnation) {
-      return;
-    }
-    MemberState before = e.state;
-    e.incarnation = a.incarnation();
-    e.address = a.address();
-    e.state = MemberState.ALIVE;
-    e.sinceNanos = now;
-    if (a.generation() > e.generation) {
-      e.generation = a.generation();
-      e.clearItems();
-    }
-    suspicions.remove(e.id);
-    changes++;
-    broadcast(a);
-    if (before == MemberState.FAILED || before == MemberState.LEFT) {
-      out.membership(MembershipEvent.Kind.JOINED, e.view());
-    }
-    if (before != MemberState.ALIVE && before != MemberState.LEFT) {
-      out.health(MemberState.ALIVE, e.view());
-    }
-  }
-
-  private void onSuspect(long now, Update.Suspect s) {
-    if (absurd(s.incarnation())) {
-      return;
-    }
-    if (s.id().equals(selfId)) {
-      if (s.incarnation() >= self.incarnation && !left) {
-        health.adjust(1);
-        refute(now, s.incarnation());
-      }
-      return;
-    }
-    Entry e = table.get(s.id());
-    if (e == null || s.incarnation() < e.incarnation || !e.state.isActive()) {
-      return;
-    }
-    Suspicion current = suspicions.get(e.id);
-    if (e.state == MemberState.SUSPECT && current != null && current.incarnation() == s.incarnation()) {
-      if (current.confirm(s.from())) {
-        broadcast(s);
-      }
-      return;
-    }
-    boolean wasAlive = e.state == MemberState.ALIVE;
-    e.incarnation = s.incarnation();
-    e.state = MemberState.SUSPECT;
-    e.sinceNanos = now;
-    int n = table.activeCount();
-    int expected = Math.max(0, Math.min(config.suspicionMult() - 2, n - 2));
-    long min = config.suspicionMinTimeout(n).toNanos();
-    long max = config.suspicionMaxTimeout(n).toNanos();
-    if (s.from().equals(selfId)) {
-      // Our own accusation: if we are the struggling one, give the accused longer to refute.
-      min = health.scale(min);
-      max = health.scale(max);
-    }
-    suspicions.put(e.id, new Suspicion(s.incarnation(), s.from(), now, min, max, expected));
-    changes++;
-    broadcast(s);
-    if (wasAlive) {
-      out.health(MemberState.SUSPECT, e.view());
-    }
-  }
-
-  private void onFailed(long now, Update.Failed f) {
-    if (absurd(f.incarnation())) {
-      return;
-    }
-    if (f.id().equals(selfId)) {
-      if (f.incarnation() >= self.incarnation && !left) {
-        refute(now, f.incarnation());
-      }
-      return;
-    }
-    Entry e = table.get(f.id());
-    if (e == null || f.incarnation() < e.incarnation || !e.state.isActive()) {
-      return;
-    }
-    e.incarnation = f.incarnation();
-    e.state = MemberState.FAILED;
-    e.sinceNanos = now;
-    suspicions.remove(e.id);
-    changes++;
-    broadcast(f);
-    out.health(MemberState.FAILED, e.view());
-    // A new process at the same address already took over: forget the old one now.
-    for (Entry other : table.atAddress(e.address, e.id)) {
-      if (other.state.isActive()) {
-        reapEntry(e);
-        break;
-      }
-    }
-  }
-
-  private void onLeft(long now, Update.Left l) {
-    if (absurd(l.incarnation())) {
-      return;
-    }
-    if (l.id().equals(selfId)) {
-      if (l.incarnation() >= self.incarnation && !left) {
-        refute(now, l.incarnation());
-      }
-      return;
-    }
-    Entry e = table.get(l.id());
-    if (e == null || l.incarnation() < e.incarnation
-        || e.state == MemberState.LEFT || e.state == MemberState.EVICTED) {
-      return;
-    }
-    e.incarnation = l.incarnation();
-    e.state = MemberState.LEFT;
-    e.sinceNanos = now;
-    suspicions.remove(e.id);
-    changes++;
-    broadcast(l);
-    out.membership(MembershipEvent.Kind.LEFT, e.view());
-  }
-
-  private void onEvicted(long now, Update.Evicted ev) {
-    if (absurd(ev.incarnation())) {
-      return;
-    }
-    if (ev.id().equals(selfId)) {
-      if (!evicted) {
-        evicted = true;
-        self.state = MemberState.EVICTED;
-        changes++;
-        out.event(new CoreEvent.SelfEvicted());
-      }
-      return;
-    }
-    Entry e = table.get(ev.id());
-    if (e == null || e.state == MemberState.EVICTED) {
-      return;
-    }
-    e.state = MemberState.EVICTED;
-    e.sinceNanos = now;
-    e.clearItems();
-    suspicions.remove(e.id);
-    changes++;
-    broadcast(ev);
-    out.membership(MembershipEvent.Kind.EVICTED, e.view());
-  }
-
-  private void onItem(Update.ItemUpdate u) {
-    if (u.owner().equals(selfId)) {
-      Item mine = self.item(u.key());
-      if (u.item().version() > mine.version() && table.checkItem(u.key(), u.item()) == null && !left) {
-        // Someone claims a newer version of our own key than we wrote: re-assert ours above it.
-        rejected++;
-        lastOwnVersion = Math.max(lastOwnVersion, u.item().version());
-        Item reasserted = mine.version() == 0 ? new Item("", lastOwnVersion + 1, true)
-            : new Item(mine.value(), lastOwnVersion + 1, mine.deleted());
-        setOwnItem(u.key(), reasserted);
-      }
-      return;
-    }
-    switch (table.mergeItem(u)) {
-      case APPLIED -> {
-        changes++;
-        broadcast(u);
-      }
-      case REJECTED -> rejected++;
-      case STALE -> { }
-    }
-  }
-
-  private void refute(long now, long accusedIncarnation) {
-    self.incarnation = Math.min(MemberTable.MAX_COUNTER, Math.max(self.incarnation, accusedIncarnation) + 1);
-    self.state = MemberState.ALIVE;
-    changes++;
-    out.event(new CoreEvent.IncarnationChanged(self.incarnation));
-    queue.enqueue(aliveOfSelf());
-  }
-
-  private void replaceAtAddress(long now, HostPort address, NodeId newcomer) {
-    for (Entry old : table.atAddress(address, newcomer)) {
-      if (!old.state.isActive() && old != self) {
-        reapEntry(old);
-      }
-    }
-  }
-
-  private void reapEntry(Entry e) {
-    table.remove(e.id);
-    suspicions.remove(e.id);
-    changes++;
-    out.membership(MembershipEvent.Kind.REAPED, e.view());
-  }
-
-  private Update.Alive aliveOfSelf() {
-    return new Update.Alive(selfId, self.address, self.incarnation, self.generation);
-  }
-
   // ---------------------------------------------------------------- timers
 
-  private void expireSuspicions(long now) {
-    List<NodeId> due = new ArrayList<>();
-    for (Map.Entry<NodeId, Suspicion> s : suspicions.entrySet()) {
-      Suspicion sus = s.getValue();
-      if (sus.deadlineNanos() <= now) {
-        due.add(s.getKey());
-      } else if (sus.startedBy(selfId) && now >= sus.nextAnnounceNanos()
-          && !queue.contains(new Update.MemberKey(s.getKey()))) {
-        // Our accusation may have been lost (perhaps we were the one cut off): say it again, once a
-        // probe period, so the accused gets every chance to hear it and refute before the deadline.
-        sus.announcedAt(now + config.probeInterval().toNanos());
-        queue.enqueue(new Update.Suspect(s.getKey(), sus.incarnation(), selfId));
-      }
-    }
-    for (NodeId id : due) {
-      Suspicion s = suspicions.remove(id);
-      Entry e = table.get(id);
-      if (e != null && e.state == MemberState.SUSPECT && e.incarnation == s.incarnation()) {
-        onFailed(now, new Update.Failed(id, s.incarnation(), selfId));
-      }
-    }
-  }
 
   private void reap(long now) {
     long after = config.reapAfter().toNanos();
@@ -741,7 +468,7 @@ public final class SwimCore {
         gone.add(e);
       }
     }
-    gone.forEach(this::reapEntry);
+    gone.forEach(rules::reapEntry);
   }
 
   private void gossip(long now) {
@@ -838,17 +565,12 @@ public final class SwimCore {
     return health;
   }
 
-  /** If {@code target} is suspect here, the suspicion to hand it directly so it can refute at once. */
   List<Update> buddyNotice(Entry target) {
-    Suspicion sus = suspicions.get(target.id);
-    if (target.state == MemberState.SUSPECT && sus != null) {
-      return List.of(new Update.Suspect(target.id, target.incarnation, selfId));
-    }
-    return List.of();
+    return rules.buddyNotice(target);
   }
 
   void suspectFromProbe(long now, Entry target) {
-    onSuspect(now, new Update.Suspect(target.id, target.incarnation, selfId));
+    rules.suspectFromProbe(now, target);
   }
 
   void send(Send s) {
@@ -902,33 +624,6 @@ public final class SwimCore {
       }
     }
     return new Message.PushPull(reply, join, selfId, members, items);
-  }
-
-  private void mergeState(long now, Message.PushPull pp) {
-    mergingFrom = pp.sender();
-    try {
-      mergeRecords(now, pp);
-    } finally {
-      mergingFrom = null;
-    }
-  }
-
-  private void mergeRecords(long now, Message.PushPull pp) {
-    for (Message.MemberRecord r : pp.members()) {
-      switch (r.state()) {
-        case ALIVE -> onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
-        case SUSPECT -> {
-          onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
-          onSuspect(now, new Update.Suspect(r.id(), r.incarnation(), pp.sender()));
-        }
-        case FAILED -> onFailed(now, new Update.Failed(r.id(), r.incarnation(), pp.sender()));
-        case LEFT -> onLeft(now, new Update.Left(r.id(), r.incarnation()));
-        case EVICTED -> onEvicted(now, new Update.Evicted(r.id(), r.incarnation()));
-      }
-    }
-    for (Update.ItemUpdate i : pp.items()) {
-      onItem(i);
-    }
   }
 
   private long jitter(long nanos) {
