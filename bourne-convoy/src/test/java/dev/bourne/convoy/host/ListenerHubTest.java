@@ -1,0 +1,47 @@
+package dev.bourne.convoy.host;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bourne.convoy.api.Listener;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ListenerHubTest {
+  @Test
+  void aSlowListenerNeverBlocksPublishingAndIsToldItLagged() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicLong lagged = new AtomicLong();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    try (ListenerHub<Integer> hub = new ListenerHub<>("test", 4)) {
+      hub.subscribe(new Listener<>() {
+        @Override
+        public void onEvent(Integer e) {
+          try {
+            release.await();
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          }
+          seen.add(e);
+        }
+
+        @Override
+        public void onLagged(long missed) {
+          lagged.addAndGet(missed);
+        }
+      });
+      long start = System.nanoTime();
+      for (int i = 0; i < 1000; i++) {
+        hub.publish(i);
+      }
+      assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "publishing blocked");
+      release.countDown();
+      Await.until("the listener is told it lagged", Duration.ofSeconds(5), () -> lagged.get() > 0);
+      assertTrue(lagged.get() + seen.size() <= 1000);
+      assertTrue(lagged.get() >= 1000 - 6, "missed " + lagged.get());
+    }
+  }
+}
