@@ -5,7 +5,6 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.api.Member;
 import dev.bourne.convoy.api.MemberState;
-import dev.bourne.convoy.api.MembershipEvent;
 import dev.bourne.convoy.core.MemberTable.Entry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -182,13 +181,15 @@ public final class SwimCore {
     } else if (message instanceof Message.Gossip g) {
       rules.applyAll(now, g.updates());
     } else if (message instanceof Message.PushPull pp) {
-      rules.mergeState(now, pp);
-      if (pp.reply()) {
-        // A peer answered: we are connected, so a later isolation starts its backoff afresh.
-        rejoinBackoff = config.rejoinInitialBackoff().toNanos();
-      } else {
-        out.send(new Send(from, pushPullMessage(true, false), Channel.TCP, 0));
+      if (!pp.reply()) {
+        // A full-state request must come as a TCP request (answer()); as a datagram it could make us
+        // send our whole table to a forged source address.
+        rejected++;
+        return;
       }
+      rules.mergeState(now, pp);
+      // A peer answered: we are connected, so a later isolation starts its backoff afresh.
+      rejoinBackoff = config.rejoinInitialBackoff().toNanos();
     } else {
       throw new AssertionError("unhandled message " + message.getClass());
     }
