@@ -101,6 +101,25 @@ class MembershipPropertiesTest {
   }
 
   @Test
+  void aMemberReachableOnlyOverTcpIsNotSuspected() {
+    Seeds.forEach(10, seed -> {
+      SimCluster c = formed(seed, 8);
+      Set<String> failed = failedSubjects(c);
+      Node x = c.nodes().get(5);
+      Set<NodeId> suspected = new HashSet<>();
+      c.onEvent(e -> {
+        if (e.event() instanceof CoreEvent.Health h && h.event().health() != MemberState.ALIVE) {
+          suspected.add(h.event().member().id());
+        }
+      });
+      c.blockUdp(x, true);
+      c.advance(Duration.ofSeconds(30));
+      assertEquals(Set.of(), suspected, "the TCP ping fallback did not keep a UDP-blocked member alive");
+      assertEquals(Set.of(), failed);
+    });
+  }
+
+  @Test
   void partitionsHealAndConverge() {
     Seeds.forEach(10, seed -> {
       SimCluster c = formed(seed, 10);

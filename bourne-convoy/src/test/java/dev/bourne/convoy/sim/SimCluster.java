@@ -310,7 +310,22 @@ public final class SimCluster {
     send(n.address, s.to(), new Packet(s.message(), s.channel(), false, s.sendId()));
   }
 
+  private final java.util.Set<HostPort> udpBlocked = new java.util.HashSet<>();
+
+  /** Drops every datagram to or from {@code n} (a firewall that lets only TCP through), or lifts it. */
+  public void blockUdp(Node n, boolean blocked) {
+    if (blocked) {
+      udpBlocked.add(n.address);
+    } else {
+      udpBlocked.remove(n.address);
+    }
+  }
+
   private void send(HostPort from, HostPort to, Packet p) {
+    if (p.channel == Channel.UDP && (udpBlocked.contains(from) || udpBlocked.contains(to))) {
+      messages++;
+      return;
+    }
     messages++;
     bytes += sizer.applyAsInt(p.message);
     net.send(from, to, p);
