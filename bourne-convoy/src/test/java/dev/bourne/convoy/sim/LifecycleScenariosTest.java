@@ -81,6 +81,20 @@ class LifecycleScenariosTest {
   }
 
   @Test
+  void aNewMemberAtAFailedMembersAddressReplacesItsRecord() {
+    SimCluster c = MembershipPropertiesTest.formed(15, 5);
+    Node old = c.nodes().get(3);
+    c.crash(old);
+    assertTrue(c.runUntil(() -> c.live().stream().allMatch(n -> n.core().stateOf(old.id()) == MemberState.FAILED),
+        Duration.ofSeconds(20), STEP));
+    Node fresh = c.addAt(old.address());
+    c.join(fresh, c.nodes().get(0));
+    assertTrue(c.runUntil(() -> c.live().stream().allMatch(n -> n.core().stateOf(old.id()) == null
+        && n.core().stateOf(fresh.id()) == MemberState.ALIVE), Duration.ofSeconds(10), STEP),
+        "the old record at the reused address was not replaced everywhere");
+  }
+
+  @Test
   void failedMembersAreReapedAfterTheConfiguredTime() {
     ProtocolConfig config = ProtocolConfig.local().toBuilder().reapAfter(Duration.ofSeconds(10)).build();
     SimCluster c = new SimCluster(13, config);

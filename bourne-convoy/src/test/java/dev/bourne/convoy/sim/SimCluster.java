@@ -146,7 +146,11 @@ public final class SimCluster {
 
   /** Creates and starts a node, alone (a seed) until it joins or is joined. */
   public Node add() {
-    HostPort address = new HostPort("10.0." + (nodes.size() / 250) + "." + (nodes.size() % 250 + 1), 7946);
+    return addAt(new HostPort("10.0." + (nodes.size() / 250) + "." + (nodes.size() % 250 + 1), 7946));
+  }
+
+  /** Creates and starts a node with a new id at {@code address} (which may be a crashed node's). */
+  public Node addAt(HostPort address) {
     Node n = new Node(address, NodeId.random(random));
     nodes.add(n);
     boot(n);
