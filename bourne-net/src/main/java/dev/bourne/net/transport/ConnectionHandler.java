@@ -138,7 +138,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
         lastSource = HostPort.parse(text);
         lastSourceText = text;
       } catch (IllegalArgumentException e) {
-        malformed(c, "source '" + abbreviate(text) + "' is not host:port");
+        malformed(c, "source '" + abbreviate(text, 64) + "' is not host:port");
         return null;
       }
     }
@@ -157,7 +157,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
       ctx.metrics().tlsRefused.increment();
       ctx.limiter().warn(
           "tls-refused", "TLS handshake with {} refused: {}", c.channel().remoteAddress(),
-          String.valueOf(hs.cause()));
+          abbreviate(String.valueOf(hs.cause()), 200)); // some causes hex-dump the whole input
       c.close();
       return;
     }
@@ -200,8 +200,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
     return cause == null ? new UnreachableException(message) : new UnreachableException(message, cause);
   }
 
-  private static String abbreviate(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  private static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
   /** True while the channel can carry calls. */
