@@ -366,6 +366,8 @@ public final class NettyTransport implements Transport {
         return;
       }
       Channel ch = connect.channel();
+      // Forget the peer once its connection is gone, so peers that come and go do not pile up.
+      ch.closeFuture().addListener(x -> links.computeIfPresent(peer, (p, link) -> link.disposable() ? null : link));
       ConnectionHandler handler = ch.pipeline().get(ConnectionHandler.class);
       SslHandler ssl = ch.pipeline().get(SslHandler.class);
       if (ssl == null) {
@@ -420,6 +422,11 @@ public final class NettyTransport implements Transport {
   /** Calls waiting for a reply (for tests and metrics). */
   public int inFlightCalls() {
     return inFlight.size();
+  }
+
+  /** Peers this transport holds connection state for: live, connecting or backing off. */
+  public int knownPeers() {
+    return links.size();
   }
 
   @Override

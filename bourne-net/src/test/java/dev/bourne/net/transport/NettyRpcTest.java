@@ -230,6 +230,8 @@ class NettyRpcTest {
     });
     assertEquals("second", got.get());
     assertEquals(2, client.metrics().count(NetMetrics.CONNECTIONS_OPENED));
+    restarted.transport().close();
+    Await.until("the closed peer forgotten", TIMEOUT, () -> client.transport().knownPeers() == 0);
   }
 
   @Test
