@@ -40,8 +40,15 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
   private String lastSourceText;
   private HostPort lastSource;
 
-  ConnectionHandler(TransportContext ctx) {
+  private final boolean accepted;
+
+  /**
+   * @param accepted true on the serving side of a connection: it stops reading requests while its
+   *     replies are not being read (see {@link #channelWritabilityChanged})
+   */
+  ConnectionHandler(TransportContext ctx, boolean accepted) {
     this.ctx = ctx;
+    this.accepted = accepted;
   }
 
   /**
@@ -149,6 +156,24 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
     ctx.metrics().malformed.increment();
     ctx.limiter().warn("malformed-frame", "closing connection from {}: {}", c.channel().remoteAddress(), why);
     c.close();
+  }
+
+  /**
+   * A peer that sends requests but does not read the replies would make the replies pile up in
+   * memory. So the serving side stops reading while its outbound buffer is above the high water
+   * mark, and TCP flow control pushes back on that peer alone. The calling side always reads (its
+   * reads drain the other side's buffer), so two nodes cannot deadlock this way.
+   */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext c) throws Exception {
+    if (accepted) {
+      boolean writable = c.channel().isWritable();
+      if (!writable) {
+        ctx.metrics().readsPaused.increment();
+      }
+      c.channel().config().setAutoRead(writable);
+    }
+    super.channelWritabilityChanged(c);
   }
 
   @Override

@@ -29,6 +29,8 @@ public final class NetMetrics {
   public static final String MESSAGES_UNHANDLED = "net.messages.unhandled";
   /** Inbound datagrams dropped: too large, not an envelope, or not one-way. */
   public static final String DATAGRAMS_DROPPED = "net.datagrams.dropped";
+  /** Times a serving connection stopped reading because its peer was not reading the replies. */
+  public static final String READS_PAUSED = "net.reads.paused";
   /** Calls that hit their deadline. */
   public static final String CALLS_TIMED_OUT = "net.calls.timedout";
 
@@ -44,6 +46,7 @@ public final class NetMetrics {
   final Metrics.Counter unhandled;
   final Metrics.Counter datagramsDropped;
   final Metrics.Counter timedOut;
+  final Metrics.Counter readsPaused;
 
   NetMetrics(Metrics m) {
     opened = m.counter(CONNECTIONS_OPENED);
@@ -58,5 +61,6 @@ public final class NetMetrics {
     unhandled = m.counter(MESSAGES_UNHANDLED);
     datagramsDropped = m.counter(DATAGRAMS_DROPPED);
     timedOut = m.counter(CALLS_TIMED_OUT);
+    readsPaused = m.counter(READS_PAUSED);
   }
 }

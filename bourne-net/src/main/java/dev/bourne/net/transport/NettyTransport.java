@@ -25,6 +25,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -145,6 +146,7 @@ public final class NettyTransport implements Transport {
             .group(group)
             .channel(NioServerSocketChannel.class)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
             .childHandler(initializer(serverSsl, true));
     Bootstrap datagrams =
         new Bootstrap()
@@ -205,7 +207,7 @@ public final class NettyTransport implements Transport {
                     config.maxFrameBytes(), config.frameTimeout().toNanos(), metrics,
                     () -> context.limiter().warn("stalled-frame", "closing connection from {}: a frame stayed incomplete for {}", ch.remoteAddress(), config.frameTimeout())))
             .addLast(FrameEncoder.INSTANCE)
-            .addLast(new ConnectionHandler(context));
+            .addLast(new ConnectionHandler(context, accepted));
         if (accepted) {
           metrics.accepted.increment();
         }
