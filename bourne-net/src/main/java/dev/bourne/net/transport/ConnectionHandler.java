@@ -9,6 +9,7 @@ import dev.bourne.net.internal.Envelopes;
 import dev.bourne.net.wire.Envelope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
@@ -57,6 +58,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
    */
   void call(long id, Envelope request, CompletableFuture<byte[]> result) {
     Channel ch = channel;
+    RuntimeException backedUp = checkBacklog(ch);
+    if (backedUp != null) {
+      result.completeExceptionally(backedUp);
+      return;
+    }
     pending.put(id, result);
     result.whenComplete((r, e) -> pending.remove(id));
     ch.writeAndFlush(request)
@@ -66,6 +72,23 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
                 result.completeExceptionally(failure("write to " + ch.remoteAddress() + " failed", f.cause()));
               }
             });
+  }
+
+  /**
+   * Refuses to queue more for a peer that has stopped reading: without this, every call to it
+   * would leave its request in memory until the connection died, however short its timeout.
+   *
+   * @return the failure to report, or null if the channel can take more
+   */
+  RuntimeException checkBacklog(Channel ch) {
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    long queued = out == null ? 0 : out.totalPendingWriteBytes();
+    long limit = Math.max(4L * ctx.maxFrameBytes(), 8L << 20);
+    if (queued <= limit) {
+      return null;
+    }
+    ctx.metrics().backlogRefusals.increment();
+    return failure(ch.remoteAddress() + " is not reading: " + queued + " bytes already queued for it", null);
   }
 
   /** Calls waiting for a reply on this channel (for tests and metrics). */

@@ -24,7 +24,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.DefaultMessageSizeEstimator;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -70,6 +72,10 @@ public final class NettyTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
   private static final int UDP_BIND_ATTEMPTS = 10;
 
+  /** Counts an envelope waiting to be encoded at its frame size, so backlog limits see it. */
+  private static final MessageSizeEstimator ENVELOPE_SIZE = () -> msg ->
+      msg instanceof Envelope e ? 4 + e.getSerializedSize() : DefaultMessageSizeEstimator.DEFAULT.newHandle().size(msg);
+
   private final TransportConfig config;
   private final Lifecycle lifecycle;
   private final Dispatcher dispatcher = new Dispatcher();
@@ -111,6 +117,7 @@ public final class NettyTransport implements Transport {
             .group(group)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ENVELOPE_SIZE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
             .handler(initializer(clientSsl, false));
   }
@@ -146,6 +153,7 @@ public final class NettyTransport implements Transport {
             .group(group)
             .channel(NioServerSocketChannel.class)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ENVELOPE_SIZE)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
             .childHandler(initializer(serverSsl, true));
     Bootstrap datagrams =
@@ -301,6 +309,11 @@ public final class NettyTransport implements Transport {
     link(peer).acquire().whenComplete((conn, err) -> {
       if (err != null) {
         result.completeExceptionally(connectFailure(peer, err));
+        return;
+      }
+      RuntimeException backedUp = conn.checkBacklog(conn.channel());
+      if (backedUp != null) {
+        result.completeExceptionally(backedUp);
         return;
       }
       conn.channel().writeAndFlush(message).addListener(f -> {
