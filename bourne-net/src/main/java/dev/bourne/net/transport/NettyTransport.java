@@ -63,6 +63,14 @@ import org.slf4j.LoggerFactory;
  * peer, calls multiplexed by correlation id, optional mutual TLS) and UDP on the same port number
  * for datagrams. Frames are a 4-byte length and a protobuf {@link Envelope}.
  *
+ * <p>Connections: made on the first call to a peer and shared by every later call; after a failed
+ * connect, calls to that peer fail at once with {@link UnreachableException} until the reconnect
+ * backoff has passed. Flow control: a serving connection stops reading while its replies are not
+ * being read, and calls to a peer that has stopped reading fail with {@link UnreachableException}
+ * once four frames' worth (at least 8 MiB) is queued for it, so a stuck peer costs bounded memory.
+ * Bad input (oversized, malformed, truncated or stalled frames, failed TLS handshakes) closes only
+ * the offending connection, is counted in {@link NetMetrics} and logged at a limited rate.
+ *
  * <p>Create with {@link #start(TransportConfig)}, which binds at once. Thread-safe. Handlers run on
  * the Netty event-loop threads ({@code bourne-net-io-*}); call futures complete on those threads
  * or on the timer thread ({@code bourne-net-timer-*}), so dependent stages must not block.
