@@ -91,11 +91,6 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
     return failure(ch.remoteAddress() + " is not reading: " + queued + " bytes already queued for it", null);
   }
 
-  /** Calls waiting for a reply on this channel (for tests and metrics). */
-  int pendingCalls() {
-    return pending.size();
-  }
-
   @Override
   public void channelActive(ChannelHandlerContext c) throws Exception {
     channel = c.channel();
