@@ -22,9 +22,8 @@ import org.HdrHistogram.Recorder;
  * measured in the same run as the physical limit of this machine. Closed loop: each of the
  * in-flight slots sends its next call when the previous one completes.
  *
- * <p>Run: {@code mvn -B -q -pl bourne-net -am test-compile exec:java
- * -Dexec.mainClass=dev.bourne.net.bench.RpcBenchmark -Dexec.classpathScope=test}. Tunables:
- * {@code -Dbench.warmup=2}, {@code -Dbench.seconds=2} and {@code -Dbench.rounds=3} (each row is the
+ * <p>Run: {@code bin/run bourne-net dev.bourne.net.bench.RpcBenchmark}. Tunables, passed as
+ * {@code JAVA_OPTS}: {@code -Dbench.warmup=2}, {@code -Dbench.seconds=2} and {@code -Dbench.rounds=3} (each row is the
  * best of that many rounds, raw and RPC alternating, so both see the same background load); the
  * whole run takes about 70 s;
  * {@code -Dbench.payloads=100,4096} and {@code -Dbench.inflight=1,64} pick the rows.
