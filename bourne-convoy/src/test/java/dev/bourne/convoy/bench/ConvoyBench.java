@@ -13,9 +13,8 @@ import java.util.List;
  * 64). Prints a Markdown table and draws {@code docs/convoy-bench.png} (and the table into
  * {@code docs/convoy-bench.md}). Every run has deadlines, so the command ends by itself.
  *
- * <p>Run: {@code mvn -B -q -pl bourne-convoy -am test-compile exec:java
- * -Dexec.mainClass=dev.bourne.convoy.bench.ConvoyBench -Dexec.classpathScope=test}; add
- * {@code -Dexec.args=quick} for a short run.
+ * <p>Run: {@code bin/run bourne-convoy dev.bourne.convoy.bench.ConvoyBench} (add {@code quick} for a
+ * short run).
  */
 public final class ConvoyBench {
   private ConvoyBench() {}

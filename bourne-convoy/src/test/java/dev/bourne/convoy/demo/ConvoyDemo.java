@@ -15,8 +15,7 @@ import java.util.function.BooleanSupplier;
  * A Convoy demo on loopback: N members join through a seed, one shares a key, one crashes and one
  * leaves; every member prints what it sees as it happens. Ends by itself (bounded waits).
  *
- * <p>Run: {@code mvn -B -q -pl bourne-convoy -am test-compile exec:java
- * -Dexec.mainClass=dev.bourne.convoy.demo.ConvoyDemo -Dexec.classpathScope=test [-Dexec.args=5]}.
+ * <p>Run: {@code bin/run bourne-convoy dev.bourne.convoy.demo.ConvoyDemo [N]}.
  */
 public final class ConvoyDemo {
   private static final long START = System.nanoTime();

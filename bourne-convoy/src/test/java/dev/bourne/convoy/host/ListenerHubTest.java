@@ -1,5 +1,7 @@
 package dev.bourne.convoy.host;
 
+import dev.bourne.common.testing.Await;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.convoy.api.Listener;
@@ -40,8 +42,7 @@ class ListenerHubTest {
       assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "publishing blocked");
       release.countDown();
       // Every event is either delivered or reported missed, once the listener catches up.
-      Await.until(() -> "delivered " + seen.size() + " + missed " + lagged.get() + " = 1000", Duration.ofSeconds(5),
-          () -> lagged.get() + seen.size() == 1000);
+      Await.until("delivered + missed = 1000", Duration.ofSeconds(5), () -> lagged.get() + seen.size(), v -> v == 1000);
       assertTrue(lagged.get() >= 1000 - 6, "missed " + lagged.get());
       assertTrue(seen.size() >= 1);
     }

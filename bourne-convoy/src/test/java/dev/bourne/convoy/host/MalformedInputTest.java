@@ -1,5 +1,7 @@
 package dev.bourne.convoy.host;
 
+import dev.bourne.common.testing.Await;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.net.HostPort;
