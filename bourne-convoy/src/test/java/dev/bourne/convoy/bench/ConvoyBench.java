@@ -21,6 +21,10 @@ public final class ConvoyBench {
 
   /** @param args {@code quick} for a short run (smaller sizes) */
   public static void main(String[] args) throws Exception {
+    // Members log their start and stop at INFO; keep the output to what the members see.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     boolean quick = args.length > 0 && args[0].equals("quick");
     int[] simSizes = quick ? new int[] {8, 32, 128} : new int[] {8, 32, 128, 512, 2048};
     int[] loopSizes = quick ? new int[] {8} : new int[] {8, 32, 64};

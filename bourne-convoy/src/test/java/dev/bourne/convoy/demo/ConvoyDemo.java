@@ -24,6 +24,10 @@ public final class ConvoyDemo {
 
   /** @param args optional member count (3..20, default 5) */
   public static void main(String[] args) {
+    // Members log their start and stop at INFO; keep the output to what the members see.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     int n = args.length > 0 ? Math.max(3, Math.min(20, Integer.parseInt(args[0]))) : 5;
     ConvoyConfig config = ConvoyConfig.local().build();
     List<ConvoyHost> hosts = new ArrayList<>();
