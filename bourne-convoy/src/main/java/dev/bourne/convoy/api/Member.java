@@ -2,7 +2,6 @@ package dev.bourne.convoy.api;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -40,6 +39,6 @@ public record Member(
   /** A short human form: {@code id8@host:port#inc STATE}. */
   @Override
   public String toString() {
-    return id.shortString() + "@" + address + "#" + incarnation + " " + state + " " + Map.copyOf(values).size() + " items";
+    return id.shortString() + "@" + address + "#" + incarnation + " " + state + " " + values.size() + " items";
   }
 }

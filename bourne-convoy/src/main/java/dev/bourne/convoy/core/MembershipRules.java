@@ -372,7 +372,12 @@ final class MembershipRules {
         case ALIVE -> onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
         case SUSPECT -> {
           onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
-          onSuspect(now, new Update.Suspect(r.id(), r.incarnation(), pp.sender()));
+          Entry e = table.get(r.id());
+          // The sender may only be relaying someone else's accusation: let it start a suspicion
+          // here, but never count it as an independent confirmation.
+          if (r.id().equals(selfId) || (e != null && e.state == MemberState.ALIVE)) {
+            onSuspect(now, new Update.Suspect(r.id(), r.incarnation(), pp.sender()));
+          }
         }
         case FAILED -> onFailed(now, new Update.Failed(r.id(), r.incarnation(), pp.sender()));
         case LEFT -> onLeft(now, new Update.Left(r.id(), r.incarnation()));

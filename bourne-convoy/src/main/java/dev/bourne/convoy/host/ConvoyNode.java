@@ -87,6 +87,30 @@ public final class ConvoyNode implements ConvoyHost {
     this.transport = transport;
     this.ownsTransport = ownsTransport;
     this.storage = config.dataDir().map(MemberStorage::open).orElse(null);
+    try {
+      this.core = newCore(config, transport);
+    } catch (RuntimeException e) {
+      if (storage != null) {
+        storage.close();
+      }
+      throw e;
+    }
+    NodeId id = core.id();
+    this.lifecycle = new Lifecycle("convoy member " + id.shortString());
+    this.loop = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "convoy-" + id.shortString());
+      t.setDaemon(true);
+      return t;
+    });
+    loop.setRemoveOnCancelPolicy(true);
+    this.membershipHub = new ListenerHub<>("membership", config.listenerQueue());
+    this.healthHub = new ListenerHub<>("health", config.listenerQueue());
+    this.localStore = new LocalStore(this);
+    this.directory = new NodeDirectory(this);
+    publish();
+  }
+
+  private SwimCore newCore(ConvoyConfig config, Transport transport) {
     NodeId id;
     long incarnation;
     Map<String, Item> items = Map.of();
@@ -103,21 +127,9 @@ public final class ConvoyNode implements ConvoyHost {
     if (storage != null) {
       storage.begin(id, incarnation);
     }
-    this.lifecycle = new Lifecycle("convoy member " + id.shortString());
-    this.loop = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "convoy-" + id.shortString());
-      t.setDaemon(true);
-      return t;
-    });
-    loop.setRemoveOnCancelPolicy(true);
     Random random = new Random(new SecureRandom().nextLong());
-    this.core = new SwimCore(config.protocol(), random, id, transport.localAddress(), incarnation, items,
+    return new SwimCore(config.protocol(), random, id, transport.localAddress(), incarnation, items,
         lastVersion, clock.nanoTime());
-    this.membershipHub = new ListenerHub<>("membership", config.listenerQueue());
-    this.healthHub = new ListenerHub<>("health", config.listenerQueue());
-    this.localStore = new LocalStore(this);
-    this.directory = new NodeDirectory(this);
-    publish();
   }
 
   /**
@@ -136,7 +148,12 @@ public final class ConvoyNode implements ConvoyHost {
       }
       throw e;
     }
-    node.begin();
+    try {
+      node.begin();
+    } catch (RuntimeException e) {
+      node.shutdown();
+      throw e;
+    }
     return node;
   }
 
