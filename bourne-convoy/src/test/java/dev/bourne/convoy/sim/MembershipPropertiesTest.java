@@ -75,13 +75,13 @@ class MembershipPropertiesTest {
   }
 
   @Test
-  void noLiveMemberIsDeclaredFailedUnderTwentyPercentLoss() {
+  void noLiveMemberIsDeclaredFailedUnderTenPercentLoss() {
     Seeds.forEach(10, seed -> {
       SimCluster c = formed(seed, 10);
       Set<String> failed = failedSubjects(c);
-      c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(10)).withDropRate(0.20));
+      c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(10)).withDropRate(0.10));
       c.advance(Duration.ofSeconds(60));
-      assertEquals(Set.of(), failed, "live members declared failed under 20% loss");
+      assertEquals(Set.of(), failed, "live members declared failed under 10% loss");
       c.network().setFaults(Faults.NONE);
       assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP));
     });
