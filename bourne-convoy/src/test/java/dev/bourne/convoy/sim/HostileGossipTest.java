@@ -22,7 +22,7 @@ class HostileGossipTest {
 
   @Test
   void hostileUpdatesAreDroppedAndTheGroupStaysHealthy() {
-    Seeds.forEach(10, seed -> {
+    Seeds.forEach(50, seed -> {
       SimCluster c = MembershipPropertiesTest.formed(seed, 5);
       Node victim = c.nodes().get(1);
       Node other = c.nodes().get(2);
@@ -63,7 +63,7 @@ class HostileGossipTest {
 
   @Test
   void forgedClaimsAboutAMemberItselfAreRefutedByIt() {
-    Seeds.forEach(10, seed -> {
+    Seeds.forEach(50, seed -> {
       SimCluster c = MembershipPropertiesTest.formed(seed, 5);
       Node victim = c.nodes().get(1);
       Node target = c.nodes().get(3);

@@ -20,7 +20,7 @@ class LifecycleScenariosTest {
 
   @Test
   void aLeaveIsSeenAsLeftNotFailed() {
-    Seeds.forEach(8, seed -> {
+    Seeds.forEach(40, seed -> {
       SimCluster c = MembershipPropertiesTest.formed(seed, 6);
       List<String> failed = new ArrayList<>(MembershipPropertiesTest.failedSubjects(c));
       Node x = c.nodes().get(2);

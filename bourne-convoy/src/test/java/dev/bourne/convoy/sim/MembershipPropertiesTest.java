@@ -51,7 +51,7 @@ class MembershipPropertiesTest {
 
   @Test
   void allMembersConvergeAfterJoins() {
-    Seeds.forEach(30, seed -> {
+    Seeds.forEach(150, seed -> {
       int n = 3 + (int) Math.floorMod(seed, 14);
       SimCluster c = formed(seed, n);
       assertEquals(n, c.live().size());
@@ -60,7 +60,7 @@ class MembershipPropertiesTest {
 
   @Test
   void everyLiveMemberLearnsOfACrashWithinTheBound() {
-    Seeds.forEach(30, seed -> {
+    Seeds.forEach(150, seed -> {
       int n = 5 + (int) Math.floorMod(seed, 10);
       SimCluster c = formed(seed, n);
       Node victim = c.nodes().get((int) Math.floorMod(seed * 7, n));
@@ -76,7 +76,7 @@ class MembershipPropertiesTest {
 
   @Test
   void noLiveMemberIsDeclaredFailedUnderTenPercentLoss() {
-    Seeds.forEach(20, seed -> {
+    Seeds.forEach(100, seed -> {
       SimCluster c = formed(seed, 10);
       Set<String> failed = failedSubjects(c);
       c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(10)).withDropRate(0.10));
@@ -89,7 +89,7 @@ class MembershipPropertiesTest {
 
   @Test
   void aSlowMemberIsNotDeclaredFailed() {
-    Seeds.forEach(20, seed -> {
+    Seeds.forEach(100, seed -> {
       SimCluster c = formed(seed, 8);
       Set<String> failed = failedSubjects(c);
       Node slow = c.nodes().get(3);
@@ -102,7 +102,7 @@ class MembershipPropertiesTest {
 
   @Test
   void aMemberReachableOnlyOverTcpIsNotSuspected() {
-    Seeds.forEach(20, seed -> {
+    Seeds.forEach(100, seed -> {
       SimCluster c = formed(seed, 8);
       Set<String> failed = failedSubjects(c);
       Node x = c.nodes().get(5);
@@ -121,7 +121,7 @@ class MembershipPropertiesTest {
 
   @Test
   void partitionsHealAndConverge() {
-    Seeds.forEach(20, seed -> {
+    Seeds.forEach(100, seed -> {
       SimCluster c = formed(seed, 10);
       Set<dev.bourne.common.net.HostPort> left = new HashSet<>();
       Set<dev.bourne.common.net.HostPort> right = new HashSet<>();
@@ -140,7 +140,7 @@ class MembershipPropertiesTest {
 
   @Test
   void aSuspectedLiveMemberRefutes() {
-    Seeds.forEach(20, seed -> {
+    Seeds.forEach(100, seed -> {
       SimCluster c = formed(seed, 8);
       Set<String> failed = failedSubjects(c);
       Set<NodeId> suspected = new HashSet<>();
@@ -170,7 +170,7 @@ class MembershipPropertiesTest {
 
   @Test
   void aCrashedMemberRestartsWithAHigherIncarnationAndItsData() {
-    Seeds.forEach(15, seed -> {
+    Seeds.forEach(75, seed -> {
       SimCluster c = formed(seed, 6);
       Node x = c.nodes().get(4);
       c.run(x, core -> core.put(c.now(), "color", "blue", 0));

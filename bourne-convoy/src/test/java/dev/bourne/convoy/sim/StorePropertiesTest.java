@@ -17,7 +17,7 @@ class StorePropertiesTest {
 
   @Test
   void itemsReachTheHighestVersionEverywhere() {
-    Seeds.forEach(12, seed -> {
+    Seeds.forEach(60, seed -> {
       SimCluster c = MembershipPropertiesTest.formed(seed, 8);
       c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(15)).withDropRate(0.05)
           .withDuplicateRate(0.02).withReorderRate(0.05));
