@@ -76,6 +76,19 @@ final class AddressBook {
     return true;
   }
 
+  /** Records addresses of ids not known yet (second-hand information never overrides first-hand). */
+  boolean addUnknown(Map<NodeId, HostPort> addresses) {
+    Map<NodeId, HostPort> fresh = new TreeMap<>();
+    synchronized (this) {
+      addresses.forEach((id, a) -> {
+        if (!book.containsKey(id)) {
+          fresh.put(id, a);
+        }
+      });
+    }
+    return !fresh.isEmpty() && putAll(fresh);
+  }
+
   private byte[] encode() {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();

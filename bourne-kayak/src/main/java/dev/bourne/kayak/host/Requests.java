@@ -1,0 +1,695 @@
+package dev.bourne.kayak.host;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bourne.common.error.BourneException;
+import dev.bourne.common.error.ErrorCode;
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.Entry;
+import dev.bourne.kayak.api.EntryKind;
+import dev.bourne.kayak.api.NotLeaderException;
+import dev.bourne.kayak.core.MembershipChange;
+import dev.bourne.kayak.core.ProposeResult;
+import dev.bourne.kayak.core.ReadResult;
+import dev.bourne.kayak.core.Role;
+import dev.bourne.kayak.core.Status;
+import dev.bourne.kayak.transport.WireCodec;
+import dev.bourne.kayak.wire.AppendCall;
+import dev.bourne.kayak.wire.AppendReply;
+import dev.bourne.kayak.wire.BarrierCall;
+import dev.bourne.kayak.wire.BarrierReply;
+import dev.bourne.kayak.wire.JoinCall;
+import dev.bourne.kayak.wire.JoinReply;
+import dev.bourne.kayak.wire.LeaveCall;
+import dev.bourne.kayak.wire.TransferCall;
+import dev.bourne.net.Inbound;
+import dev.bourne.net.RemoteException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client requests of a host: appends, read barriers, leadership transfer, join and leave. Each is
+ * served on the leader; on any other member it is forwarded to the leader, and every attempt that
+ * fails because leadership moved is retried (after a tick) until the request's deadline.
+ *
+ * <p>Forwarded appends are batched: all appends queued during one event-loop round travel in one
+ * call, so a follower under load forwards thousands of events per round trip.
+ *
+ * <p>Threading: entry points are thread-safe; the rest runs on the host's event loop.
+ */
+final class Requests {
+  private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
+  static final String APPEND = "kayak.append";
+  static final String BARRIER = "kayak.barrier";
+  static final String JOIN = "kayak.join";
+  static final String LEAVE = "kayak.leave";
+  static final String TRANSFER = "kayak.transfer";
+  private static final ErrorCode BAD_REQUEST = ErrorCode.BAD_REQUEST;
+  private static final int MAX_FORWARD_EVENTS = 4096;
+
+  private final RaftHost host;
+  private final ArrayDeque<AppendOp> forwardQueue = new ArrayDeque<>();
+  private final Map<Long, Consumer<ReadResult>> reads = new HashMap<>();
+  private final List<Predicate<Status>> statusWaiters = new ArrayList<>();
+  private final Set<CompletableFuture<?>> open = ConcurrentHashMap.newKeySet();
+  private long readIds;
+
+  private static final class AppendOp extends Op<List<Entry>> {
+    final List<byte[]> events;
+
+    AppendOp(List<byte[]> events, Duration timeout) {
+      super("append", timeout);
+      this.events = events;
+    }
+  }
+
+  Requests(RaftHost host) {
+    this.host = host;
+  }
+
+  void register() {
+    host.transport.handle(APPEND, this::onAppendCall);
+    host.transport.handle(BARRIER, this::onBarrierCall);
+    host.transport.handle(JOIN, this::onJoinCall);
+    host.transport.handle(LEAVE, this::onLeaveCall);
+    host.transport.handle(TRANSFER, this::onTransferCall);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private <T> Op<T> track(Op<T> op, Duration timeout) {
+    open.add(op.result);
+    op.result.whenComplete((r, e) -> open.remove(op.result));
+    try {
+      host.timer.schedule(timeout, () -> op.expire(timeout));
+    } catch (IllegalStateException closed) {
+      op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+    }
+    return op;
+  }
+
+  private void retryLater(Op<?> op, Runnable attempt) {
+    if (op.isDone()) {
+      return;
+    }
+    try {
+      host.timer.schedule(host.config.tick(), () -> host.loop.execute(attempt));
+    } catch (IllegalStateException closed) {
+      op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+    }
+  }
+
+  private boolean isLeader() {
+    return host.core.role() == Role.LEADER;
+  }
+
+  private Optional<HostPort> leaderAddress() {
+    return host.core.leader().filter(l -> !l.equals(host.id)).flatMap(host.addresses::get);
+  }
+
+  private NotLeaderException notLeader() {
+    Optional<NodeId> leader = host.core.leader().filter(l -> !l.equals(host.id));
+    return new NotLeaderException(host.id.shortString() + " is not the leader", leader,
+        leader.flatMap(host.addresses::get));
+  }
+
+  /** Whether a failed forward should count as "no leader" (rather than a slow one). */
+  private static void noteFailure(Op<?> op, Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    op.noLeader = e instanceof RemoteException r && r.code().equals(NotLeaderException.CODE);
+  }
+
+  private static BourneException badRequest(String message) {
+    return new BourneException(BAD_REQUEST, message);
+  }
+
+  private static long timeoutMillis(long requested, Duration cap) {
+    return requested <= 0 ? cap.toMillis() : Math.min(requested, cap.toMillis());
+  }
+
+  void onTick() {
+    if (!statusWaiters.isEmpty()) {
+      onStatus(host.core.status());
+    }
+  }
+
+  void onStatus(Status s) {
+    statusWaiters.removeIf(w -> w.test(s));
+  }
+
+  void onRead(ReadResult r) {
+    Consumer<ReadResult> c = reads.remove(r.requestId());
+    if (c != null) {
+      c.accept(r);
+    }
+  }
+
+  void failAll(RuntimeException error) {
+    new ArrayList<>(open).forEach(f -> f.completeExceptionally(error));
+  }
+
+  // ------------------------------------------------------------------ append
+
+  CompletableFuture<List<Entry>> append(List<byte[]> events, Duration timeout) {
+    for (byte[] e : events) {
+      if (e.length > host.config.maxEntryBytes()) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException("event of " + e.length
+            + " bytes is larger than kayak.max-entry-bytes=" + host.config.maxEntryBytes()));
+      }
+    }
+    AppendOp op = (AppendOp) track(new AppendOp(List.copyOf(events), timeout), timeout);
+    host.loop.execute(() -> routeAppend(op));
+    return op.result;
+  }
+
+  private void routeAppend(AppendOp op) {
+    if (op.isDone()) {
+      return;
+    }
+    if (isLeader()) {
+      ProposeResult r = host.core.propose(op.events);
+      if (r instanceof ProposeResult.Accepted a) {
+        host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
+          @Override
+          public void committed(long firstIndex, Entry last) {
+            op.result.complete(entries(firstIndex, last.term(), op.events));
+          }
+
+          @Override
+          public void lost() {
+            retryLater(op, () -> routeAppend(op));
+          }
+        });
+        return;
+      }
+      op.noLeader = false;
+    } else if (leaderAddress().isPresent()) {
+      forwardQueue.add(op);
+      return;
+    } else {
+      op.noLeader = true;
+    }
+    retryLater(op, () -> routeAppend(op));
+  }
+
+  private static List<Entry> entries(long firstIndex, long term, List<byte[]> events) {
+    List<Entry> out = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      out.add(new Entry(firstIndex + i, term, EntryKind.STD, events.get(i)));
+    }
+    return out;
+  }
+
+  /** Sends every queued forwarded append to the leader, batched. Runs after each loop round. */
+  void flushForwards() {
+    if (forwardQueue.isEmpty()) {
+      return;
+    }
+    Optional<HostPort> leader = leaderAddress();
+    if (leader.isEmpty() || isLeader()) {
+      List<AppendOp> again = new ArrayList<>(forwardQueue);
+      forwardQueue.clear();
+      again.forEach(op -> host.loop.execute(() -> routeAppend(op)));
+      return;
+    }
+    while (!forwardQueue.isEmpty()) {
+      List<AppendOp> batch = new ArrayList<>();
+      AppendCall.Builder call = AppendCall.newBuilder();
+      long bytes = 0;
+      long timeout = 0;
+      while (!forwardQueue.isEmpty() && call.getEventsCount() < MAX_FORWARD_EVENTS
+          && bytes < host.config.maxBytesPerMessage()) {
+        AppendOp op = forwardQueue.poll();
+        if (op.isDone()) {
+          continue;
+        }
+        batch.add(op);
+        for (byte[] e : op.events) {
+          call.addEvents(ByteString.copyFrom(e));
+          bytes += e.length;
+        }
+        timeout = Math.max(timeout, op.remainingMillis());
+      }
+      if (batch.isEmpty()) {
+        continue;
+      }
+      Duration callTimeout = Duration.ofMillis(timeoutMillis(timeout, host.config.requestTimeout()));
+      call.setTimeoutMs(callTimeout.toMillis());
+      host.transport.call(leader.get(), APPEND, call.build().toByteArray(), callTimeout)
+          .whenComplete((reply, error) -> host.loop.execute(() -> onForwarded(batch, reply, error)));
+    }
+  }
+
+  private void onForwarded(List<AppendOp> batch, byte[] reply, Throwable error) {
+    List<Entry> entries = null;
+    if (error == null) {
+      try {
+        AppendReply r = AppendReply.parseFrom(reply);
+        entries = new ArrayList<>(r.getEntriesCount());
+        for (var w : r.getEntriesList()) {
+          entries.add(WireCodec.entry(w));
+        }
+      } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+        error = e;
+      }
+    }
+    int expected = batch.stream().mapToInt(op -> op.events.size()).sum();
+    if (error == null && entries.size() != expected) {
+      error = new IllegalStateException("leader answered " + entries.size() + " entries for " + expected + " events");
+    }
+    if (error != null) {
+      for (AppendOp op : batch) {
+        noteFailure(op, error);
+        retryLater(op, () -> routeAppend(op));
+      }
+      return;
+    }
+    int at = 0;
+    for (AppendOp op : batch) {
+      op.result.complete(List.copyOf(entries.subList(at, at + op.events.size())));
+      at += op.events.size();
+    }
+  }
+
+  private CompletableFuture<byte[]> onAppendCall(Inbound from, byte[] payload) {
+    AppendCall call;
+    try {
+      call = AppendCall.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed append call: " + e.getMessage()));
+    }
+    if (call.getEventsCount() == 0) {
+      return CompletableFuture.failedFuture(badRequest("append call without events"));
+    }
+    List<byte[]> events = new ArrayList<>(call.getEventsCount());
+    for (ByteString e : call.getEventsList()) {
+      if (e.size() > host.config.maxEntryBytes()) {
+        return CompletableFuture.failedFuture(badRequest("event of " + e.size() + " bytes exceeds the limit "
+            + host.config.maxEntryBytes()));
+      }
+      events.add(e.toByteArray());
+    }
+    Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    Op<byte[]> op = track(new Op<>("forwarded append", timeout), timeout);
+    host.loop.execute(() -> {
+      if (!isLeader()) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      ProposeResult r = host.core.propose(events);
+      if (!(r instanceof ProposeResult.Accepted a)) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
+        @Override
+        public void committed(long firstIndex, Entry last) {
+          AppendReply.Builder reply = AppendReply.newBuilder();
+          entries(firstIndex, last.term(), events).forEach(e -> reply.addEntries(WireCodec.entry(e)));
+          op.result.complete(reply.build().toByteArray());
+        }
+
+        @Override
+        public void lost() {
+          op.result.completeExceptionally(notLeader());
+        }
+      });
+    });
+    return op.result;
+  }
+
+  // ------------------------------------------------------------------ read barrier
+
+  CompletableFuture<Long> barrier(Duration timeout) {
+    Op<Long> op = track(new Op<>("read barrier", timeout), timeout);
+    host.loop.execute(() -> routeBarrier(op));
+    return op.result;
+  }
+
+  private void routeBarrier(Op<Long> op) {
+    if (op.isDone()) {
+      return;
+    }
+    if (isLeader()) {
+      long rid = ++readIds;
+      reads.put(rid, r -> {
+        if (r instanceof ReadResult.Confirmed c) {
+          op.result.complete(c.index());
+        } else {
+          retryLater(op, () -> routeBarrier(op));
+        }
+      });
+      host.core.requestRead(rid);
+      return;
+    }
+    Optional<HostPort> leader = leaderAddress();
+    if (leader.isEmpty()) {
+      op.noLeader = true;
+      retryLater(op, () -> routeBarrier(op));
+      return;
+    }
+    Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
+    byte[] call = BarrierCall.newBuilder().setTimeoutMs(t.toMillis()).build().toByteArray();
+    host.transport.call(leader.get(), BARRIER, call, t).whenComplete((reply, error) -> {
+      if (error == null) {
+        try {
+          op.result.complete(BarrierReply.parseFrom(reply).getReadIndex());
+          return;
+        } catch (InvalidProtocolBufferException e) {
+          error = e;
+        }
+      }
+      noteFailure(op, error);
+      retryLater(op, () -> routeBarrier(op));
+    });
+  }
+
+  private CompletableFuture<byte[]> onBarrierCall(Inbound from, byte[] payload) {
+    BarrierCall call;
+    try {
+      call = BarrierCall.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed barrier call"));
+    }
+    Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    Op<byte[]> op = track(new Op<>("forwarded barrier", timeout), timeout);
+    host.loop.execute(() -> {
+      if (!isLeader()) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      long rid = ++readIds;
+      reads.put(rid, r -> {
+        if (r instanceof ReadResult.Confirmed c) {
+          op.result.complete(BarrierReply.newBuilder().setReadIndex(c.index()).build().toByteArray());
+        } else {
+          op.result.completeExceptionally(notLeader());
+        }
+      });
+      host.core.requestRead(rid);
+    });
+    return op.result;
+  }
+
+  // ------------------------------------------------------------------ transfer
+
+  CompletableFuture<Void> transfer(NodeId to) {
+    Duration timeout = host.config.appendTimeout();
+    Op<Void> op = track(new Op<>("leadership transfer to " + to.shortString(), timeout), timeout);
+    host.loop.execute(() -> routeTransfer(op, to));
+    return op.result;
+  }
+
+  private void routeTransfer(Op<Void> op, NodeId to) {
+    if (op.isDone()) {
+      return;
+    }
+    if (host.core.leader().filter(to::equals).isPresent()) {
+      op.result.complete(null);
+      return;
+    }
+    if (isLeader()) {
+      ProposeResult r = host.core.transferLeadership(to);
+      if (r instanceof ProposeResult.Rejected rej && rej.reason() == ProposeResult.Reason.INVALID) {
+        op.result.completeExceptionally(new IllegalArgumentException(rej.detail()));
+        return;
+      }
+      statusWaiters.add(s -> {
+        if (s.leader().filter(to::equals).isPresent()) {
+          op.result.complete(null);
+          return true;
+        }
+        if (s.role() != Role.LEADER && !op.isDone()) {
+          retryLater(op, () -> routeTransfer(op, to));
+          return true;
+        }
+        return op.isDone();
+      });
+      return;
+    }
+    Optional<HostPort> leader = leaderAddress();
+    if (leader.isEmpty()) {
+      op.noLeader = true;
+      retryLater(op, () -> routeTransfer(op, to));
+      return;
+    }
+    Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
+    byte[] call = TransferCall.newBuilder().setTo(WireCodec.id(to)).setTimeoutMs(t.toMillis()).build().toByteArray();
+    host.transport.call(leader.get(), TRANSFER, call, t).whenComplete((reply, error) -> {
+      if (error == null) {
+        op.result.complete(null);
+      } else if (error instanceof RemoteException re && re.code().equals(BAD_REQUEST)) {
+        op.result.completeExceptionally(new IllegalArgumentException(re.getMessage()));
+      } else {
+        noteFailure(op, error);
+        retryLater(op, () -> routeTransfer(op, to));
+      }
+    });
+  }
+
+  private CompletableFuture<byte[]> onTransferCall(Inbound from, byte[] payload) {
+    NodeId to;
+    Duration timeout;
+    try {
+      TransferCall call = TransferCall.parseFrom(payload);
+      to = WireCodec.nodeId(call.getTo());
+      timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed transfer call"));
+    }
+    Op<byte[]> op = track(new Op<>("forwarded transfer", timeout), timeout);
+    host.loop.execute(() -> {
+      if (!isLeader()) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      ProposeResult r = host.core.transferLeadership(to);
+      if (r instanceof ProposeResult.Rejected rej) {
+        op.result.completeExceptionally(rej.reason() == ProposeResult.Reason.INVALID ? badRequest(rej.detail())
+            : notLeader());
+        return;
+      }
+      statusWaiters.add(s -> {
+        if (s.leader().filter(to::equals).isPresent()) {
+          op.result.complete(new byte[0]);
+        }
+        return op.isDone();
+      });
+    });
+    return op.result;
+  }
+
+  // ------------------------------------------------------------------ membership
+
+  /** Joins through {@code seeds}; completes once this member is a voter. */
+  CompletableFuture<Void> join(List<HostPort> seeds) {
+    Duration timeout = host.config.joinTimeout();
+    Op<Void> op = track(new Op<>("join", timeout), timeout);
+    JoinCall call = JoinCall.newBuilder().setMember(WireCodec.peer(host.id, host.transport.localAddress()))
+        .setTimeoutMs(host.config.appendTimeout().toMillis()).build();
+    host.loop.execute(() -> {
+      host.watchMembership(m -> {
+        if (m.isVoter(host.id)) {
+          op.result.complete(null);
+        }
+      });
+      if (host.core.membership().isVoter(host.id)) {
+        op.result.complete(null);
+      }
+    });
+    tryJoin(op, call, seeds, 0, null);
+    return op.result;
+  }
+
+  private void tryJoin(Op<Void> op, JoinCall call, List<HostPort> seeds, int attempt, HostPort redirect) {
+    if (op.isDone() || host.isStopped()) {
+      return;
+    }
+    HostPort target = redirect != null ? redirect : seeds.get(attempt % seeds.size());
+    host.transport.call(target, JOIN, call.toByteArray(), host.config.requestTimeout()).whenComplete((reply, error) -> {
+      if (error == null) {
+        try {
+          JoinReply r = JoinReply.parseFrom(reply);
+          host.addresses.addUnknown(WireCodec.peers(r.getPeersList()));
+          LOG.info("{}: joined through {}; catching up as a learner", host.id.shortString(), target);
+          return;
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+          error = e;
+        }
+      }
+      Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      HostPort next = null;
+      if (e instanceof RemoteException re && re.code().equals(NotLeaderException.CODE)) {
+        next = NotLeaderException.from(re).leaderAddress().filter(a -> !a.equals(target)).orElse(null);
+      }
+      LOG.debug("{}: join through {} failed: {}", host.id.shortString(), target, e.toString());
+      HostPort redirectTo = next;
+      int nextAttempt = redirectTo != null ? attempt : attempt + 1;
+      Duration delay = redirectTo != null ? Duration.ZERO : host.config.tick().multipliedBy(2);
+      try {
+        host.timer.schedule(delay, () -> tryJoin(op, call, seeds, nextAttempt, redirectTo));
+      } catch (IllegalStateException closed) {
+        op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+      }
+    });
+  }
+
+  private CompletableFuture<byte[]> onJoinCall(Inbound from, byte[] payload) {
+    NodeId joiner;
+    HostPort address;
+    Duration timeout;
+    try {
+      JoinCall call = JoinCall.parseFrom(payload);
+      joiner = WireCodec.nodeId(call.getMember().getId());
+      address = HostPort.parse(call.getMember().getAddress());
+      timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed join call"));
+    }
+    Op<byte[]> op = track(new Op<>("join of " + joiner.shortString(), timeout), timeout);
+    host.loop.execute(() -> changeOnLeader(op, new MembershipChange.AddLearner(joiner), address));
+    return op.result;
+  }
+
+  private CompletableFuture<byte[]> onLeaveCall(Inbound from, byte[] payload) {
+    NodeId leaver;
+    Duration timeout;
+    try {
+      LeaveCall call = LeaveCall.parseFrom(payload);
+      leaver = WireCodec.nodeId(call.getMember());
+      timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed leave call"));
+    }
+    Op<byte[]> op = track(new Op<>("leave of " + leaver.shortString(), timeout), timeout);
+    host.loop.execute(() -> changeOnLeader(op, new MembershipChange.Remove(leaver), null));
+    return op.result;
+  }
+
+  /** Adds or removes a member on the leader; retried while another change is in progress. */
+  private void changeOnLeader(Op<byte[]> op, MembershipChange change, HostPort address) {
+    if (op.isDone()) {
+      return;
+    }
+    if (!isLeader()) {
+      op.result.completeExceptionally(notLeader());
+      return;
+    }
+    boolean adding = change instanceof MembershipChange.AddLearner;
+    if (address != null) {
+      host.addresses.put(change.node(), address);
+    }
+    if (host.core.membership().contains(change.node()) == adding) {
+      op.result.complete(joinReply());
+      return;
+    }
+    ProposeResult r = host.core.proposeChange(change);
+    if (r instanceof ProposeResult.Accepted a) {
+      LOG.info("{}: proposed {} at {}", host.id.shortString(), change, a.lastIndex());
+      host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
+        @Override
+        public void committed(long firstIndex, Entry last) {
+          op.result.complete(joinReply());
+        }
+
+        @Override
+        public void lost() {
+          retryLater(op, () -> changeOnLeader(op, change, address));
+        }
+      });
+      return;
+    }
+    ProposeResult.Rejected rej = (ProposeResult.Rejected) r;
+    switch (rej.reason()) {
+      case CHANGE_IN_PROGRESS, TRANSFER_IN_PROGRESS -> retryLater(op, () -> changeOnLeader(op, change, address));
+      case NOT_LEADER -> op.result.completeExceptionally(notLeader());
+      case INVALID -> op.result.completeExceptionally(badRequest(rej.detail()));
+    }
+  }
+
+  private byte[] joinReply() {
+    JoinReply.Builder b = JoinReply.newBuilder().setLeader(WireCodec.id(host.id));
+    host.addresses.all().forEach((id, a) -> b.addPeers(WireCodec.peer(id, a)));
+    return b.build().toByteArray();
+  }
+
+  /**
+   * Removes this member from the cluster. A leader removes itself and then waits (bounded) until it
+   * has handed leadership over. Completes at once if this member is not in the configuration.
+   */
+  CompletableFuture<Void> leave() {
+    Duration timeout = host.config.joinTimeout();
+    Op<Void> op = track(new Op<>("leave", timeout), timeout);
+    host.loop.execute(() -> routeLeave(op));
+    return op.result;
+  }
+
+  private void routeLeave(Op<Void> op) {
+    if (op.isDone()) {
+      return;
+    }
+    var m = host.core.membership();
+    if (!m.contains(host.id) || (m.all().size() == 1)) {
+      op.result.complete(null);
+      return;
+    }
+    if (isLeader()) {
+      Op<byte[]> change = new Op<>("leave", Duration.ofMillis(op.remainingMillis()));
+      change.result.whenComplete((r, e) -> host.loop.execute(() -> {
+        if (e != null) {
+          retryLater(op, () -> routeLeave(op));
+          return;
+        }
+        awaitHandover(op);
+      }));
+      changeOnLeader(change, new MembershipChange.Remove(host.id), null);
+      return;
+    }
+    Optional<HostPort> leader = leaderAddress();
+    if (leader.isEmpty()) {
+      op.noLeader = true;
+      retryLater(op, () -> routeLeave(op));
+      return;
+    }
+    Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
+    byte[] call = LeaveCall.newBuilder().setMember(WireCodec.id(host.id)).setTimeoutMs(t.toMillis()).build()
+        .toByteArray();
+    host.transport.call(leader.get(), LEAVE, call, t).whenComplete((reply, error) -> {
+      if (error == null) {
+        op.result.complete(null);
+      } else {
+        noteFailure(op, error);
+        retryLater(op, () -> routeLeave(op));
+      }
+    });
+  }
+
+  /** After removing itself, a leader hands over; wait for that, but never past two election periods. */
+  private void awaitHandover(Op<Void> op) {
+    statusWaiters.add(s -> {
+      if (s.role() != Role.LEADER) {
+        op.result.complete(null);
+      }
+      return op.isDone();
+    });
+    try {
+      host.timer.schedule(host.config.electionTimeout().multipliedBy(2), () -> op.result.complete(null));
+    } catch (IllegalStateException closed) {
+      op.result.complete(null);
+    }
+  }
+}
