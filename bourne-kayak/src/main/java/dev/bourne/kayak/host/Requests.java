@@ -32,10 +32,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -65,7 +64,11 @@ final class Requests {
   private final ArrayDeque<AppendOp> forwardQueue = new ArrayDeque<>();
   private final Map<Long, Consumer<ReadResult>> reads = new HashMap<>();
   private final List<Predicate<Status>> statusWaiters = new ArrayList<>();
-  private final Set<CompletableFuture<?>> open = ConcurrentHashMap.newKeySet();
+  private final Deadlines deadlines = new Deadlines();
+  /** Requests created on any thread, moved into {@link #deadlines} by the loop. */
+  private final ConcurrentLinkedQueue<Tracked> incoming = new ConcurrentLinkedQueue<>();
+
+  private record Tracked(Op<?> op, Duration timeout) {}
   private long readIds;
 
   private static final class AppendOp extends Op<List<Entry>> {
@@ -92,11 +95,12 @@ final class Requests {
   // ------------------------------------------------------------------ plumbing
 
   private <T> Op<T> track(Op<T> op, Duration timeout) {
-    open.add(op.result);
-    op.result.whenComplete((r, e) -> open.remove(op.result));
-    try {
-      host.timer.schedule(timeout, () -> op.expire(timeout));
-    } catch (IllegalStateException closed) {
+    if (host.isStopped()) {
+      op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+      return op;
+    }
+    incoming.add(new Tracked(op, timeout));
+    if (host.isStopped()) {
       op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
     }
     return op;
@@ -142,6 +146,10 @@ final class Requests {
   }
 
   void onTick() {
+    for (Tracked t; (t = incoming.poll()) != null; ) {
+      deadlines.add(t.op(), t.timeout());
+    }
+    deadlines.sweep(System.nanoTime());
     if (!statusWaiters.isEmpty()) {
       onStatus(host.core.status());
     }
@@ -158,8 +166,11 @@ final class Requests {
     }
   }
 
+  /** Fails every request still open; called once the event loop has stopped. */
   void failAll(RuntimeException error) {
-    new ArrayList<>(open).forEach(f -> f.completeExceptionally(error));
+    incoming.forEach(t -> t.op().result.completeExceptionally(error));
+    incoming.clear();
+    deadlines.drain().forEach(op -> op.result.completeExceptionally(error));
   }
 
   // ------------------------------------------------------------------ append

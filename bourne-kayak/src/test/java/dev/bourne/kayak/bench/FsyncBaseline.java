@@ -57,7 +57,7 @@ public final class FsyncBaseline {
   }
 
   /** A scratch directory on the disk under test (the working directory's, not /tmp). */
-  static Path benchDir() throws IOException {
+  public static Path benchDir() throws IOException {
     String configured = System.getProperty("bench.dir");
     Path base = configured == null ? Path.of("target") : Path.of(configured);
     Files.createDirectories(base);
@@ -67,6 +67,7 @@ public final class FsyncBaseline {
   /** Measures raw and SegmentedLog appends for every batch size. */
   public static List<Result> run(Path dir, double seconds) throws IOException {
     List<Result> results = new ArrayList<>();
+    Files.createDirectories(dir);
     rawFile(dir.resolve("warmup.raw"), 16, Math.min(1.0, seconds));
     for (int batch : BATCHES) {
       results.add(rawFile(dir.resolve("raw-" + batch), batch, seconds));
@@ -137,7 +138,7 @@ public final class FsyncBaseline {
     return sb.toString();
   }
 
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
