@@ -1,0 +1,217 @@
+package dev.bourne.net.transport;
+
+import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.net.Inbound;
+import dev.bourne.net.PayloadTooLargeException;
+import dev.bourne.net.UnreachableException;
+import dev.bourne.net.internal.Envelopes;
+import dev.bourne.net.wire.Envelope;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every TCP channel, accepted or dialled: serves requests and one-way messages
+ * that arrive, completes the calls this side made on the channel, and closes the channel on any
+ * bad input (counting it and logging it at a limited rate).
+ *
+ * <p>One instance per channel. Inbound events run on the channel's event loop; {@link #register}
+ * may be called from any thread.
+ */
+final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  private final TransportContext ctx;
+  private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+  private volatile Channel channel;
+  private HostPort remote;
+  private String lastSourceText;
+  private HostPort lastSource;
+
+  ConnectionHandler(TransportContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * Sends a request on this channel and completes {@code result} with its reply. The pending entry
+   * is removed however {@code result} completes (reply, error, timeout, close, cancel).
+   */
+  void call(long id, Envelope request, CompletableFuture<byte[]> result) {
+    Channel ch = channel;
+    pending.put(id, result);
+    result.whenComplete((r, e) -> pending.remove(id));
+    ch.writeAndFlush(request)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                result.completeExceptionally(failure("write to " + ch.remoteAddress() + " failed", f.cause()));
+              }
+            });
+  }
+
+  /** Calls waiting for a reply on this channel (for tests and metrics). */
+  int pendingCalls() {
+    return pending.size();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext c) throws Exception {
+    channel = c.channel();
+    if (c.channel().remoteAddress() instanceof InetSocketAddress a) {
+      remote = HostPort.of(a);
+    }
+    super.channelActive(c);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext c) {
+    channel = c.channel();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext c, Envelope env) {
+    switch (env.getKind()) {
+      case REQUEST -> serve(c, env);
+      case ONE_WAY -> deliver(c, env);
+      case RESPONSE -> complete(env.getCorrelationId(), env, null);
+      case ERROR -> complete(env.getCorrelationId(), null, env);
+      case KIND_UNSPECIFIED, UNRECOGNIZED -> malformed(c, "envelope kind " + env.getKindValue());
+    }
+  }
+
+  private void serve(ChannelHandlerContext c, Envelope env) {
+    Inbound from = inbound(c, env);
+    if (from == null) {
+      return;
+    }
+    ctx.dispatcher()
+        .serve(from, env)
+        .thenAccept(
+            reply -> {
+              Envelope out = reply;
+              if (out.getSerializedSize() > ctx.maxFrameBytes()) {
+                PayloadTooLargeException tooLarge =
+                    new PayloadTooLargeException("reply to '" + env.getMethod() + "'", out.getSerializedSize(), ctx.maxFrameBytes());
+                out = Envelopes.error(env.getCorrelationId(), tooLarge);
+              }
+              c.channel().writeAndFlush(out);
+            });
+  }
+
+  private void deliver(ChannelHandlerContext c, Envelope env) {
+    Inbound from = inbound(c, env);
+    if (from != null && !ctx.dispatcher().deliver(from, env)) {
+      ctx.metrics().unhandled.increment();
+    }
+  }
+
+  private void complete(long id, Envelope response, Envelope error) {
+    CompletableFuture<byte[]> f = pending.remove(id);
+    if (f == null) {
+      ctx.metrics().late.increment();
+      return;
+    }
+    if (response != null) {
+      f.complete(response.getPayload().toByteArray());
+    } else {
+      f.completeExceptionally(Envelopes.toException(error));
+    }
+  }
+
+  /** The sender of an envelope, or null (and the channel closed) if its source is not an address. */
+  private Inbound inbound(ChannelHandlerContext c, Envelope env) {
+    String text = env.getSource();
+    if (!text.equals(lastSourceText)) {
+      try {
+        lastSource = HostPort.parse(text);
+        lastSourceText = text;
+      } catch (IllegalArgumentException e) {
+        malformed(c, "source '" + abbreviate(text) + "' is not host:port");
+        return null;
+      }
+    }
+    return new Inbound(lastSource, remote != null ? remote : lastSource);
+  }
+
+  private void malformed(ChannelHandlerContext c, String why) {
+    ctx.metrics().malformed.increment();
+    ctx.limiter().warn("malformed-frame", "closing connection from {}: {}", c.channel().remoteAddress(), why);
+    c.close();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
+      ctx.metrics().tlsRefused.increment();
+      ctx.limiter().warn(
+          "tls-refused", "TLS handshake with {} refused: {}", c.channel().remoteAddress(),
+          String.valueOf(hs.cause()));
+      c.close();
+      return;
+    }
+    super.userEventTriggered(c, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      ctx.metrics().oversized.increment();
+      ctx.limiter().warn("oversized-frame", "closing connection from {}: {}", c.channel().remoteAddress(), cause.getMessage());
+    } else if (cause instanceof CorruptedFrameException) {
+      ctx.metrics().malformed.increment();
+      ctx.limiter().warn("malformed-frame", "closing connection from {}: {}", c.channel().remoteAddress(), cause.getMessage());
+    } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+      log.debug("TLS failure on {}", c.channel().remoteAddress(), cause);
+    } else if (cause instanceof IOException) {
+      log.debug("I/O error on {}: {}", c.channel().remoteAddress(), cause.toString());
+    } else {
+      ctx.limiter().warn("channel-error", "closing connection to {} after an unexpected error", c.channel().remoteAddress(), cause);
+    }
+    c.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext c) throws Exception {
+    if (!pending.isEmpty()) {
+      RuntimeException e = failure("connection to " + c.channel().remoteAddress() + " closed", null);
+      for (CompletableFuture<byte[]> f : pending.values()) {
+        f.completeExceptionally(e);
+      }
+    }
+    super.channelInactive(c);
+  }
+
+  private RuntimeException failure(String message, Throwable cause) {
+    if (ctx.closing().getAsBoolean()) {
+      return new ClosedException("transport closed");
+    }
+    return cause == null ? new UnreachableException(message) : new UnreachableException(message, cause);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+
+  /** True while the channel can carry calls. */
+  boolean isActive() {
+    Channel ch = channel;
+    return ch != null && ch.isActive();
+  }
+
+  /** The channel, once added to a pipeline. */
+  Channel channel() {
+    return channel;
+  }
+}

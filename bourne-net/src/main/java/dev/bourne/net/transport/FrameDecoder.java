@@ -1,0 +1,124 @@
+package dev.bourne.net.transport;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bourne.net.wire.Envelope;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns a TCP byte stream into {@link Envelope}s: a 4-byte big-endian length, then that many bytes
+ * of envelope.
+ *
+ * <p>Refusals, all of which end in an exception (the connection handler closes the channel):
+ * a length above the maximum raises {@link io.netty.handler.codec.TooLongFrameException} as soon
+ * as the 4 length bytes are read, before any buffer for the frame is allocated (fail-fast mode of
+ * {@link LengthFieldBasedFrameDecoder}); the length is unsigned, so a "negative" one is simply too
+ * long; bytes that are not an envelope raise {@link CorruptedFrameException}.
+ *
+ * <p>Stalls: if a frame stays incomplete for the frame timeout, the connection is closed, so a
+ * peer that sends half a frame and stops cannot pin a buffer forever. A connection that ends in the
+ * middle of a frame is counted as truncated.
+ *
+ * <p>One instance per channel; runs on the channel's event loop.
+ */
+final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+  private final long frameTimeoutNanos;
+  private final NetMetrics metrics;
+  private final Runnable onStall;
+  private long framesDecoded;
+  private long framesAtArm;
+  private ScheduledFuture<?> stallCheck;
+
+  /**
+   * @param maxFrameBytes the largest envelope accepted
+   * @param frameTimeoutNanos how long a frame may stay incomplete
+   * @param onStall called (on the event loop) when a frame stalled, before the channel is closed
+   */
+  FrameDecoder(int maxFrameBytes, long frameTimeoutNanos, NetMetrics metrics, Runnable onStall) {
+    // Netty's limit counts the 4 length bytes; ours is on the envelope alone.
+    super(maxFrameBytes + 4, 0, 4, 0, 4, true);
+    this.frameTimeoutNanos = frameTimeoutNanos;
+    this.metrics = metrics;
+    this.onStall = onStall;
+  }
+
+  @Override
+  protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+    ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+    if (frame == null) {
+      return null;
+    }
+    try {
+      framesDecoded++;
+      return Envelope.parseFrom(frame.nioBuffer());
+    } catch (InvalidProtocolBufferException e) {
+      throw new CorruptedFrameException("frame is not an envelope: " + e.getMessage(), e);
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    super.channelRead(ctx, msg);
+    if (actualReadableBytes() > 0) {
+      if (stallCheck == null) {
+        arm(ctx);
+      }
+    } else {
+      disarm();
+    }
+  }
+
+  private void arm(ChannelHandlerContext ctx) {
+    framesAtArm = framesDecoded;
+    stallCheck = ctx.executor().schedule(() -> check(ctx), frameTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void check(ChannelHandlerContext ctx) {
+    stallCheck = null;
+    if (actualReadableBytes() == 0 || !ctx.channel().isActive()) {
+      return;
+    }
+    if (framesDecoded != framesAtArm) {
+      arm(ctx); // progress: a later frame is the incomplete one now
+      return;
+    }
+    metrics.stalled.increment();
+    onStall.run();
+    ctx.close();
+  }
+
+  private void disarm() {
+    if (stallCheck != null) {
+      stallCheck.cancel(false);
+      stallCheck = null;
+    }
+  }
+
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+      throws Exception {
+    super.decodeLast(ctx, in, out);
+    if (in.isReadable()) {
+      metrics.truncated.increment();
+      in.skipBytes(in.readableBytes());
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    disarm();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    disarm();
+    super.channelInactive(ctx);
+  }
+}

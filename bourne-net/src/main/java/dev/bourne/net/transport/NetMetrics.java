@@ -1,0 +1,62 @@
+package dev.bourne.net.transport;
+
+import dev.bourne.common.metrics.Metrics;
+
+/**
+ * The counters a {@link NettyTransport} reports, looked up once. The names are public so that
+ * dashboards and tests refer to them by constant.
+ */
+public final class NetMetrics {
+  /** Outgoing TCP connections established (TLS handshake included). */
+  public static final String CONNECTIONS_OPENED = "net.connections.opened";
+  /** Outgoing connection attempts that failed. */
+  public static final String CONNECT_FAILURES = "net.connections.failed";
+  /** Incoming TCP connections accepted. */
+  public static final String CONNECTIONS_ACCEPTED = "net.connections.accepted";
+  /** Frames announcing more than the maximum size (connection closed). */
+  public static final String FRAMES_OVERSIZED = "net.frames.oversized";
+  /** Frames that were not a valid envelope, or had an invalid kind or source (connection closed). */
+  public static final String FRAMES_MALFORMED = "net.frames.malformed";
+  /** Connections that ended in the middle of a frame. */
+  public static final String FRAMES_TRUNCATED = "net.frames.truncated";
+  /** Connections closed because a frame stayed half-sent past the frame timeout. */
+  public static final String FRAMES_STALLED = "net.frames.stalled";
+  /** TLS handshakes refused (untrusted or missing certificate, or not TLS at all). */
+  public static final String TLS_REFUSED = "net.tls.refused";
+  /** Responses whose call was already over (timed out or cancelled). */
+  public static final String RESPONSES_LATE = "net.responses.late";
+  /** One-way messages and datagrams with no listener for their method. */
+  public static final String MESSAGES_UNHANDLED = "net.messages.unhandled";
+  /** Inbound datagrams dropped: too large, not an envelope, or not one-way. */
+  public static final String DATAGRAMS_DROPPED = "net.datagrams.dropped";
+  /** Calls that hit their deadline. */
+  public static final String CALLS_TIMED_OUT = "net.calls.timedout";
+
+  final Metrics.Counter opened;
+  final Metrics.Counter connectFailures;
+  final Metrics.Counter accepted;
+  final Metrics.Counter oversized;
+  final Metrics.Counter malformed;
+  final Metrics.Counter truncated;
+  final Metrics.Counter stalled;
+  final Metrics.Counter tlsRefused;
+  final Metrics.Counter late;
+  final Metrics.Counter unhandled;
+  final Metrics.Counter datagramsDropped;
+  final Metrics.Counter timedOut;
+
+  NetMetrics(Metrics m) {
+    opened = m.counter(CONNECTIONS_OPENED);
+    connectFailures = m.counter(CONNECT_FAILURES);
+    accepted = m.counter(CONNECTIONS_ACCEPTED);
+    oversized = m.counter(FRAMES_OVERSIZED);
+    malformed = m.counter(FRAMES_MALFORMED);
+    truncated = m.counter(FRAMES_TRUNCATED);
+    stalled = m.counter(FRAMES_STALLED);
+    tlsRefused = m.counter(TLS_REFUSED);
+    late = m.counter(RESPONSES_LATE);
+    unhandled = m.counter(MESSAGES_UNHANDLED);
+    datagramsDropped = m.counter(DATAGRAMS_DROPPED);
+    timedOut = m.counter(CALLS_TIMED_OUT);
+  }
+}

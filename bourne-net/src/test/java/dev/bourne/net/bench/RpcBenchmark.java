@@ -1,0 +1,150 @@
+package dev.bourne.net.bench;
+
+import dev.bourne.common.net.HostPort;
+import dev.bourne.net.transport.NettyTransport;
+import dev.bourne.net.transport.TransportConfig;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Loopback RPC benchmark: calls per second and p50/p99 latency of {@link NettyTransport} for 100 B
+ * and 4 KiB payloads with 1 and 64 calls in flight, next to a raw Netty echo of length-prefixed
+ * bytes (no envelope, no correlation, no handler dispatch) with the same payloads and concurrency,
+ * measured in the same run as the physical limit of this machine. Closed loop: each of the
+ * in-flight slots sends its next call when the previous one completes.
+ *
+ * <p>Run: {@code mvn -B -q -pl bourne-net -am test-compile exec:java
+ * -Dexec.mainClass=dev.bourne.net.bench.RpcBenchmark -Dexec.classpathScope=test}. Tunables:
+ * {@code -Dbench.warmup=2} and {@code -Dbench.seconds=5} (per row), so the run takes about 1 minute.
+ * Not part of the tests.
+ */
+public final class RpcBenchmark {
+  private static final int[] PAYLOADS = {100, 4096};
+  private static final int[] IN_FLIGHT = {1, 64};
+
+  private RpcBenchmark() {}
+
+  /** One measured row. */
+  record Result(String transport, int payload, int inFlight, long calls, double seconds, Histogram latency) {
+    double rate() {
+      return calls / seconds;
+    }
+  }
+
+  /** Something to drive: sends one call with a payload and completes when its reply is back. */
+  interface Target extends AutoCloseable {
+    CompletableFuture<?> call(byte[] payload);
+
+    @Override
+    void close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmup", 2));
+    Duration measure = Duration.ofSeconds(Long.getLong("bench.seconds", 5));
+    List<Result> results = new ArrayList<>();
+    for (int payload : PAYLOADS) {
+      for (int inFlight : IN_FLIGHT) {
+        try (Target raw = RawEcho.start()) {
+          results.add(run("raw Netty echo", raw, payload, inFlight, warmup, measure));
+        }
+        try (Target rpc = rpcTarget()) {
+          results.add(run("bourne RPC", rpc, payload, inFlight, warmup, measure));
+        }
+      }
+    }
+    print(results, warmup, measure);
+  }
+
+  private static Target rpcTarget() {
+    NettyTransport server = NettyTransport.start(TransportConfig.builder().ioThreads(1).build());
+    NettyTransport client = NettyTransport.start(TransportConfig.builder().ioThreads(1).build());
+    server.handle("echo", (from, p) -> CompletableFuture.completedFuture(p));
+    HostPort to = server.localAddress();
+    Duration timeout = Duration.ofSeconds(30);
+    return new Target() {
+      @Override
+      public CompletableFuture<?> call(byte[] payload) {
+        return client.call(to, "echo", payload, timeout);
+      }
+
+      @Override
+      public void close() {
+        client.close();
+        server.close();
+      }
+    };
+  }
+
+  static Result run(String name, Target target, int payloadSize, int inFlight, Duration warmup, Duration measure)
+      throws InterruptedException {
+    byte[] payload = new byte[payloadSize];
+    drive(target, payload, inFlight, warmup, new Recorder(3), new AtomicLong());
+    Recorder recorder = new Recorder(3);
+    AtomicLong calls = new AtomicLong();
+    long start = System.nanoTime();
+    drive(target, payload, inFlight, measure, recorder, calls);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Result r = new Result(name, payloadSize, inFlight, calls.get(), seconds, recorder.getIntervalHistogram());
+    System.err.printf(Locale.ROOT, "%-15s %5d B x %2d: %,.0f calls/s%n", name, payloadSize, inFlight, r.rate());
+    return r;
+  }
+
+  /** Keeps {@code inFlight} calls going until {@code length} has passed, then waits for them. */
+  private static void drive(Target target, byte[] payload, int inFlight, Duration length, Recorder latency, AtomicLong calls)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + length.toNanos();
+    CountDownLatch done = new CountDownLatch(inFlight);
+    for (int i = 0; i < inFlight; i++) {
+      new Slot(target, payload, deadline, latency, calls, done).next();
+    }
+    if (!done.await(length.toSeconds() + 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("benchmark calls did not finish");
+    }
+  }
+
+  /** One in-flight slot of the closed loop. */
+  private record Slot(Target target, byte[] payload, long deadline, Recorder latency, AtomicLong calls, CountDownLatch done) {
+    void next() {
+      long sent = System.nanoTime();
+      if (sent - deadline >= 0) {
+        done.countDown();
+        return;
+      }
+      target.call(payload).whenComplete((r, e) -> {
+        if (e != null) {
+          System.err.println("call failed: " + e);
+          done.countDown();
+          return;
+        }
+        latency.recordValue((System.nanoTime() - sent) / 1_000);
+        calls.incrementAndGet();
+        next();
+      });
+    }
+  }
+
+  private static void print(List<Result> results, Duration warmup, Duration measure) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%nLoopback RPC, %s, %d cores, Java %s; %d s warm-up + %d s per row; closed loop, one connection.%n%n",
+        LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), warmup.toSeconds(), measure.toSeconds()));
+    sb.append("| payload | in flight | transport | calls/s | p50 (µs) | p99 (µs) |\n");
+    sb.append("|--------:|----------:|-----------|--------:|---------:|---------:|\n");
+    for (Result r : results) {
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %d | %d |%n",
+          r.payload() >= 1024 ? (r.payload() / 1024) + " KiB" : r.payload() + " B", r.inFlight(), r.transport(), r.rate(),
+          r.latency().getValueAtPercentile(50), r.latency().getValueAtPercentile(99)));
+    }
+    System.out.print(sb);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.bourne.net.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.bourne.common.config.ConfigException;
+import dev.bourne.common.testing.Await;
+import dev.bourne.net.UnreachableException;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mutual TLS with certificates generated for the test run. */
+class TlsTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  @TempDir static Path dir;
+  private static SelfSignedCertificate node1;
+  private static SelfSignedCertificate node2;
+  private static SelfSignedCertificate intruder;
+  private static Path trusted;
+
+  private final Nodes nodes = new Nodes();
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    node1 = new SelfSignedCertificate("node1.bourne.test");
+    node2 = new SelfSignedCertificate("node2.bourne.test");
+    intruder = new SelfSignedCertificate("intruder.bourne.test");
+    trusted = dir.resolve("trusted.pem");
+    Files.write(trusted, (Files.readString(node1.certificate().toPath()) + Files.readString(node2.certificate().toPath())).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @AfterAll
+  static void deleteCertificates() {
+    node1.delete();
+    node2.delete();
+    intruder.delete();
+  }
+
+  @AfterEach
+  void closeAll() {
+    nodes.close();
+  }
+
+  private static TlsConfig tls(SelfSignedCertificate own, Path trust) {
+    return TlsConfig.pem(own.certificate().toPath(), own.privateKey().toPath(), trust);
+  }
+
+  private Nodes.Node serverWithEcho() {
+    Nodes.Node server = nodes.start(b -> b.tls(tls(node1, trusted)));
+    server.transport().handle("echo", (from, p) -> CompletableFuture.completedFuture(p));
+    return server;
+  }
+
+  @Test
+  void trustedPeersTalk() throws Exception {
+    Nodes.Node server = serverWithEcho();
+    Nodes.Node client = nodes.start(b -> b.tls(tls(node2, trusted)));
+    byte[] reply = client.transport().call(server.transport().localAddress(), "echo", "secret".getBytes(StandardCharsets.UTF_8), TIMEOUT).get(20, TimeUnit.SECONDS);
+    assertEquals("secret", new String(reply, StandardCharsets.UTF_8));
+    assertEquals(0, server.metrics().count(NetMetrics.TLS_REFUSED));
+  }
+
+  @Test
+  void aPeerWithAnUntrustedCertificateIsRefused() throws Exception {
+    Nodes.Node server = serverWithEcho();
+    Nodes.Node rogue = nodes.start(b -> b.tls(tls(intruder, trusted)));
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> rogue.transport().call(server.transport().localAddress(), "echo", new byte[1], TIMEOUT).get(20, TimeUnit.SECONDS));
+    assertInstanceOf(UnreachableException.class, e.getCause());
+    Await.until("refusal counted", TIMEOUT, () -> server.metrics().count(NetMetrics.TLS_REFUSED) >= 1);
+    assertTrustedStillServed(server);
+  }
+
+  @Test
+  void aPlainTextPeerIsRefused() throws Exception {
+    Nodes.Node server = serverWithEcho();
+    Nodes.Node plain = nodes.start();
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> plain.transport().call(server.transport().localAddress(), "echo", new byte[1], Duration.ofSeconds(3)).get(20, TimeUnit.SECONDS));
+    assertInstanceOf(dev.bourne.common.error.BourneException.class, e.getCause());
+    Await.until("refusal counted", TIMEOUT, () -> server.metrics().count(NetMetrics.TLS_REFUSED) >= 1);
+    assertTrustedStillServed(server);
+  }
+
+  @Test
+  void aClientRefusesAServerItDoesNotTrust() throws Exception {
+    Path onlyIntruder = dir.resolve("only-intruder.pem");
+    Files.copy(intruder.certificate().toPath(), onlyIntruder, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Nodes.Node server = serverWithEcho();
+    Nodes.Node picky = nodes.start(b -> b.tls(tls(node2, onlyIntruder)));
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> picky.transport().call(server.transport().localAddress(), "echo", new byte[1], TIMEOUT).get(20, TimeUnit.SECONDS));
+    assertInstanceOf(UnreachableException.class, e.getCause());
+    assertEquals(1, picky.metrics().count(NetMetrics.CONNECT_FAILURES));
+  }
+
+  @Test
+  void missingTlsFilesFailAtConfigTime() {
+    ConfigException e = assertThrows(ConfigException.class, () -> TlsConfig.pem(dir.resolve("nope.pem"), node1.privateKey().toPath(), trusted));
+    assertEquals("net.tls.cert-chain", e.key());
+  }
+
+  private void assertTrustedStillServed(Nodes.Node server) throws Exception {
+    Nodes.Node friend = nodes.start(b -> b.tls(tls(node2, trusted)));
+    assertEquals(3, friend.transport().call(server.transport().localAddress(), "echo", new byte[3], TIMEOUT).get(20, TimeUnit.SECONDS).length);
+  }
+}
