@@ -3,6 +3,8 @@ package dev.bourne.kayak.api;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.host.RaftHost;
 import dev.bourne.net.Transport;
+import dev.bourne.net.transport.NettyTransport;
+import dev.bourne.net.transport.TransportConfig;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +20,44 @@ import dev.bourne.common.error.TimedOutException;
  */
 public final class Kayak {
   private Kayak() {}
+
+  /**
+   * Starts the first member of a new cluster (it elects itself), or restarts a member from its data
+   * directory, listening on {@link KayakConfig#bind()} over TCP ({@code NettyTransport}).
+   *
+   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
+   * @throws java.io.UncheckedIOException if the address cannot be bound
+   */
+  public static KayakHost start(KayakConfig config) {
+    Transport transport = transport(config);
+    try {
+      return start(config, transport, true);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Joins the cluster of {@code peers} (through any of them) listening on
+   * {@link KayakConfig#bind()} over TCP; returns once this member caught up and became a voter.
+   *
+   * @throws TimedOutException if joining took longer than {@link KayakConfig#joinTimeout()}
+   */
+  public static KayakHost join(KayakConfig config, List<HostPort> peers) {
+    Transport transport = transport(config);
+    try {
+      return join(config, peers, transport, true);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+  }
+
+  private static Transport transport(KayakConfig config) {
+    int frame = Math.max(TransportConfig.DEFAULT_MAX_FRAME_BYTES, config.maxBytesPerMessage() * 2 + (64 << 10));
+    return NettyTransport.start(TransportConfig.builder().bind(config.bind()).maxFrameBytes(frame).build());
+  }
 
   /**
    * Starts the first member of a new cluster, or restarts a member from its data directory, on
