@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  * appended on the leader and on a follower (forwarded to the leader), after a JVM warm-up; next to
  * the raw fsync baseline of the same disk measured in the same run. Every phase is time-bounded.
  *
- * <p>Run: {@code mvn -B -q -pl bourne-kayak -am test-compile exec:java
+ * <p>Run: {@code mvn -B -q -pl bourne-kayak -am test-compile exec:java -Dbourne.net.skipExec=true
  * -Dexec.mainClass=dev.bourne.kayak.bench.KayakBenchmark -Dexec.classpathScope=test}. System
  * properties: {@code bench.warmup.seconds} (default 20), {@code bench.seconds} per measurement
  * (default 5), {@code bench.baseline.seconds} (default 2), {@code bench.dir} (default target/).
@@ -53,6 +53,8 @@ public final class KayakBenchmark {
     Path dir = FsyncBaseline.benchDir();
     List<KayakHost> hosts = new ArrayList<>();
     try {
+      // The disk baseline first, while nothing else of ours touches the disk.
+      List<FsyncBaseline.Result> baseline = FsyncBaseline.run(dir.resolve("baseline"), baselineSeconds);
       hosts.add(Kayak.start(config(dir.resolve("a")), transport(), true));
       await(() -> hosts.get(0).role() == Role.LEADER);
       hosts.add(Kayak.join(config(dir.resolve("b")), List.of(hosts.get(0).address()), transport(), true));
@@ -69,9 +71,6 @@ public final class KayakBenchmark {
         rows.add(run(follower, n, seconds).withPath("forwarded from a follower"));
         System.out.println(rows.get(rows.size() - 2) + "\n" + rows.get(rows.size() - 1));
       }
-      hosts.forEach(KayakHost::shutdown);
-      hosts.clear();
-      List<FsyncBaseline.Result> baseline = FsyncBaseline.run(dir.resolve("baseline"), baselineSeconds);
       System.out.println();
       System.out.println("Kayak, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
           + " cores, 3 hosts in one JVM on loopback, fsync on, 128-byte entries");
