@@ -9,7 +9,6 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.api.NotLeaderException;
-import dev.bourne.kayak.core.MembershipChange;
 import dev.bourne.kayak.core.ProposeResult;
 import dev.bourne.kayak.core.ReadResult;
 import dev.bourne.kayak.core.Role;
@@ -19,9 +18,6 @@ import dev.bourne.kayak.wire.AppendCall;
 import dev.bourne.kayak.wire.AppendReply;
 import dev.bourne.kayak.wire.BarrierCall;
 import dev.bourne.kayak.wire.BarrierReply;
-import dev.bourne.kayak.wire.JoinCall;
-import dev.bourne.kayak.wire.JoinReply;
-import dev.bourne.kayak.wire.LeaveCall;
 import dev.bourne.kayak.wire.TransferCall;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.RemoteException;
@@ -37,8 +33,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Client requests of a host: appends, read barriers, leadership transfer, join and leave. Each is
@@ -51,11 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: entry points are thread-safe; the rest runs on the host's event loop.
  */
 final class Requests {
-  private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
   static final String APPEND = "kayak.append";
   static final String BARRIER = "kayak.barrier";
-  static final String JOIN = "kayak.join";
-  static final String LEAVE = "kayak.leave";
   static final String TRANSFER = "kayak.transfer";
   private static final ErrorCode BAD_REQUEST = ErrorCode.BAD_REQUEST;
   private static final int MAX_FORWARD_EVENTS = 4096;
@@ -63,7 +54,7 @@ final class Requests {
   private final RaftHost host;
   private final ArrayDeque<AppendOp> forwardQueue = new ArrayDeque<>();
   private final Map<Long, Consumer<ReadResult>> reads = new HashMap<>();
-  private final List<Predicate<Status>> statusWaiters = new ArrayList<>();
+  final List<Predicate<Status>> statusWaiters = new ArrayList<>();
   private final Deadlines deadlines = new Deadlines();
   /** Requests created on any thread, moved into {@link #deadlines} by the loop. */
   private final ConcurrentLinkedQueue<Tracked> incoming = new ConcurrentLinkedQueue<>();
@@ -80,21 +71,23 @@ final class Requests {
     }
   }
 
+  private final MembershipRequests membership;
+
   Requests(RaftHost host) {
     this.host = host;
+    this.membership = new MembershipRequests(host, this);
   }
 
   void register() {
     host.transport.handle(APPEND, this::onAppendCall);
     host.transport.handle(BARRIER, this::onBarrierCall);
-    host.transport.handle(JOIN, this::onJoinCall);
-    host.transport.handle(LEAVE, this::onLeaveCall);
+    membership.register();
     host.transport.handle(TRANSFER, this::onTransferCall);
   }
 
   // ------------------------------------------------------------------ plumbing
 
-  private <T> Op<T> track(Op<T> op, Duration timeout) {
+  <T> Op<T> track(Op<T> op, Duration timeout) {
     if (host.isStopped()) {
       op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
       return op;
@@ -106,7 +99,7 @@ final class Requests {
     return op;
   }
 
-  private void retryLater(Op<?> op, Runnable attempt) {
+  void retryLater(Op<?> op, Runnable attempt) {
     if (op.isDone()) {
       return;
     }
@@ -117,31 +110,31 @@ final class Requests {
     }
   }
 
-  private boolean isLeader() {
+  boolean isLeader() {
     return host.core.role() == Role.LEADER;
   }
 
-  private Optional<HostPort> leaderAddress() {
+  Optional<HostPort> leaderAddress() {
     return host.core.leader().filter(l -> !l.equals(host.id)).flatMap(host.addresses::get);
   }
 
-  private NotLeaderException notLeader() {
+  NotLeaderException notLeader() {
     Optional<NodeId> leader = host.core.leader().filter(l -> !l.equals(host.id));
     return new NotLeaderException(host.id.shortString() + " is not the leader", leader,
         leader.flatMap(host.addresses::get));
   }
 
   /** Whether a failed forward should count as "no leader" (rather than a slow one). */
-  private static void noteFailure(Op<?> op, Throwable error) {
+  static void noteFailure(Op<?> op, Throwable error) {
     Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     op.noLeader = e instanceof RemoteException r && r.code().equals(NotLeaderException.CODE);
   }
 
-  private static BourneException badRequest(String message) {
+  static BourneException badRequest(String message) {
     return new BourneException(BAD_REQUEST, message);
   }
 
-  private static long timeoutMillis(long requested, Duration cap) {
+  static long timeoutMillis(long requested, Duration cap) {
     return requested <= 0 ? cap.toMillis() : Math.min(requested, cap.toMillis());
   }
 
@@ -167,6 +160,16 @@ final class Requests {
   }
 
   /** Fails every request still open; called once the event loop has stopped. */
+  /** Joins through {@code seeds}; completes once this member is a voter. */
+  CompletableFuture<Void> join(List<HostPort> seeds) {
+    return membership.join(seeds);
+  }
+
+  /** Removes this member from the cluster (see {@link MembershipRequests#leave()}). */
+  CompletableFuture<Void> leave() {
+    return membership.leave();
+  }
+
   void failAll(RuntimeException error) {
     incoming.forEach(t -> t.op().result.completeExceptionally(error));
     incoming.clear();
@@ -502,205 +505,5 @@ final class Requests {
       });
     });
     return op.result;
-  }
-
-  // ------------------------------------------------------------------ membership
-
-  /** Joins through {@code seeds}; completes once this member is a voter. */
-  CompletableFuture<Void> join(List<HostPort> seeds) {
-    Duration timeout = host.config.joinTimeout();
-    Op<Void> op = track(new Op<>("join", timeout), timeout);
-    JoinCall call = JoinCall.newBuilder().setMember(WireCodec.peer(host.id, host.transport.localAddress()))
-        .setTimeoutMs(host.config.appendTimeout().toMillis()).build();
-    host.loop.execute(() -> {
-      host.watchMembership(m -> {
-        if (m.isVoter(host.id)) {
-          op.result.complete(null);
-        }
-      });
-      if (host.core.membership().isVoter(host.id)) {
-        op.result.complete(null);
-      }
-    });
-    tryJoin(op, call, seeds, 0, null);
-    return op.result;
-  }
-
-  private void tryJoin(Op<Void> op, JoinCall call, List<HostPort> seeds, int attempt, HostPort redirect) {
-    if (op.isDone() || host.isStopped()) {
-      return;
-    }
-    HostPort target = redirect != null ? redirect : seeds.get(attempt % seeds.size());
-    host.transport.call(target, JOIN, call.toByteArray(), host.config.requestTimeout()).whenComplete((reply, error) -> {
-      if (error == null) {
-        try {
-          JoinReply r = JoinReply.parseFrom(reply);
-          host.addresses.addUnknown(WireCodec.peers(r.getPeersList()));
-          LOG.info("{}: joined through {}; catching up as a learner", host.id.shortString(), target);
-          return;
-        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-          error = e;
-        }
-      }
-      Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      HostPort next = null;
-      if (e instanceof RemoteException re && re.code().equals(NotLeaderException.CODE)) {
-        next = NotLeaderException.from(re).leaderAddress().filter(a -> !a.equals(target)).orElse(null);
-      }
-      LOG.debug("{}: join through {} failed: {}", host.id.shortString(), target, e.toString());
-      HostPort redirectTo = next;
-      int nextAttempt = redirectTo != null ? attempt : attempt + 1;
-      Duration delay = redirectTo != null ? Duration.ZERO : host.config.tick().multipliedBy(2);
-      try {
-        host.timer.schedule(delay, () -> tryJoin(op, call, seeds, nextAttempt, redirectTo));
-      } catch (IllegalStateException closed) {
-        op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
-      }
-    });
-  }
-
-  private CompletableFuture<byte[]> onJoinCall(Inbound from, byte[] payload) {
-    NodeId joiner;
-    HostPort address;
-    Duration timeout;
-    try {
-      JoinCall call = JoinCall.parseFrom(payload);
-      joiner = WireCodec.nodeId(call.getMember().getId());
-      address = HostPort.parse(call.getMember().getAddress());
-      timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(badRequest("malformed join call"));
-    }
-    Op<byte[]> op = track(new Op<>("join of " + joiner.shortString(), timeout), timeout);
-    host.loop.execute(() -> changeOnLeader(op, new MembershipChange.AddLearner(joiner), address));
-    return op.result;
-  }
-
-  private CompletableFuture<byte[]> onLeaveCall(Inbound from, byte[] payload) {
-    NodeId leaver;
-    Duration timeout;
-    try {
-      LeaveCall call = LeaveCall.parseFrom(payload);
-      leaver = WireCodec.nodeId(call.getMember());
-      timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(badRequest("malformed leave call"));
-    }
-    Op<byte[]> op = track(new Op<>("leave of " + leaver.shortString(), timeout), timeout);
-    host.loop.execute(() -> changeOnLeader(op, new MembershipChange.Remove(leaver), null));
-    return op.result;
-  }
-
-  /** Adds or removes a member on the leader; retried while another change is in progress. */
-  private void changeOnLeader(Op<byte[]> op, MembershipChange change, HostPort address) {
-    if (op.isDone()) {
-      return;
-    }
-    if (!isLeader()) {
-      op.result.completeExceptionally(notLeader());
-      return;
-    }
-    boolean adding = change instanceof MembershipChange.AddLearner;
-    if (address != null) {
-      host.addresses.put(change.node(), address);
-    }
-    if (host.core.membership().contains(change.node()) == adding) {
-      op.result.complete(joinReply());
-      return;
-    }
-    ProposeResult r = host.core.proposeChange(change);
-    if (r instanceof ProposeResult.Accepted a) {
-      LOG.info("{}: proposed {} at {}", host.id.shortString(), change, a.lastIndex());
-      host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
-        @Override
-        public void committed(long firstIndex, Entry last) {
-          op.result.complete(joinReply());
-        }
-
-        @Override
-        public void lost() {
-          retryLater(op, () -> changeOnLeader(op, change, address));
-        }
-      });
-      return;
-    }
-    ProposeResult.Rejected rej = (ProposeResult.Rejected) r;
-    switch (rej.reason()) {
-      case CHANGE_IN_PROGRESS, TRANSFER_IN_PROGRESS -> retryLater(op, () -> changeOnLeader(op, change, address));
-      case NOT_LEADER -> op.result.completeExceptionally(notLeader());
-      case INVALID -> op.result.completeExceptionally(badRequest(rej.detail()));
-    }
-  }
-
-  private byte[] joinReply() {
-    JoinReply.Builder b = JoinReply.newBuilder().setLeader(WireCodec.id(host.id));
-    host.addresses.all().forEach((id, a) -> b.addPeers(WireCodec.peer(id, a)));
-    return b.build().toByteArray();
-  }
-
-  /**
-   * Removes this member from the cluster. A leader removes itself and then waits (bounded) until it
-   * has handed leadership over. Completes at once if this member is not in the configuration.
-   */
-  CompletableFuture<Void> leave() {
-    Duration timeout = host.config.joinTimeout();
-    Op<Void> op = track(new Op<>("leave", timeout), timeout);
-    host.loop.execute(() -> routeLeave(op));
-    return op.result;
-  }
-
-  private void routeLeave(Op<Void> op) {
-    if (op.isDone()) {
-      return;
-    }
-    var m = host.core.membership();
-    if (!m.contains(host.id) || (m.all().size() == 1)) {
-      op.result.complete(null);
-      return;
-    }
-    if (isLeader()) {
-      Op<byte[]> change = new Op<>("leave", Duration.ofMillis(op.remainingMillis()));
-      change.result.whenComplete((r, e) -> host.loop.execute(() -> {
-        if (e != null) {
-          retryLater(op, () -> routeLeave(op));
-          return;
-        }
-        awaitHandover(op);
-      }));
-      changeOnLeader(change, new MembershipChange.Remove(host.id), null);
-      return;
-    }
-    Optional<HostPort> leader = leaderAddress();
-    if (leader.isEmpty()) {
-      op.noLeader = true;
-      retryLater(op, () -> routeLeave(op));
-      return;
-    }
-    Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
-    byte[] call = LeaveCall.newBuilder().setMember(WireCodec.id(host.id)).setTimeoutMs(t.toMillis()).build()
-        .toByteArray();
-    host.transport.call(leader.get(), LEAVE, call, t).whenComplete((reply, error) -> {
-      if (error == null) {
-        op.result.complete(null);
-      } else {
-        noteFailure(op, error);
-        retryLater(op, () -> routeLeave(op));
-      }
-    });
-  }
-
-  /** After removing itself, a leader hands over; wait for that, but never past two election periods. */
-  private void awaitHandover(Op<Void> op) {
-    statusWaiters.add(s -> {
-      if (s.role() != Role.LEADER) {
-        op.result.complete(null);
-      }
-      return op.isDone();
-    });
-    try {
-      host.timer.schedule(host.config.electionTimeout().multipliedBy(2), () -> op.result.complete(null));
-    } catch (IllegalStateException closed) {
-      op.result.complete(null);
-    }
   }
 }
