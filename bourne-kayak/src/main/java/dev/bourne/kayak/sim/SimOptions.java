@@ -30,7 +30,7 @@ public record SimOptions(int voters, Duration chaos, Duration quiet, boolean cra
   /** {@code voters} members, 2 s of chaos with crashes and membership changes, 2 s of quiet. */
   public static SimOptions chaos(int voters) {
     return new SimOptions(voters, Duration.ofSeconds(2), Duration.ofSeconds(2), true, true,
-        RaftConfig.defaults().withTicks(10, 2).withBudgets(8, 16, 4096), Duration.ofMillis(10));
+        RaftConfig.defaults().withTicks(10, 2).withBudgets(8, 4, 4096), Duration.ofMillis(10));
   }
 
   /** A copy with other durations. */

@@ -61,7 +61,7 @@ public final class Simulation implements SimNode.Observer {
   private int membershipChanges;
   private int leaderChanges;
   private int confirmedReads;
-  private boolean chaosOver;
+  private boolean chaosActive;
 
   private Simulation(long seed, SimOptions options) {
     this.seed = seed;
@@ -93,10 +93,11 @@ public final class Simulation implements SimNode.Observer {
     grow();
     network.setFaults(randomFaults());
     long chaosEnd = clock.nanoTime() + options.chaos().toNanos();
+    chaosActive = true;
     scheduleWorkload();
     scheduleFaults(chaosEnd);
     runUntil(chaosEnd);
-    chaosOver = true;
+    chaosActive = false;
     network.heal();
     network.setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(3)));
     for (SimNode n : nodes.values()) {
@@ -136,7 +137,7 @@ public final class Simulation implements SimNode.Observer {
 
   private SimNode newNode() {
     SimNode n = new SimNode(NodeId.random(random), clock, network, options.raft(), new Random(random.nextLong()),
-        options.tick(), Duration.ofMillis(1), Duration.ofMillis(4), this);
+        options.tick(), Duration.ofMillis(1), Duration.ofMillis(1 + random.nextInt(15)), this);
     nodes.put(n.id(), n);
     proposals.put(n.id(), new HashMap<>());
     return n;
@@ -160,7 +161,7 @@ public final class Simulation implements SimNode.Observer {
 
   private void scheduleWorkload() {
     clock.schedule(Duration.ofMillis(2 + random.nextInt(10)), () -> {
-      if (!chaosOver) {
+      if (chaosActive) {
         workloadStep();
         scheduleWorkload();
       }
@@ -230,7 +231,9 @@ public final class Simulation implements SimNode.Observer {
       network.heal();
     } else if (dice < 66) {
       if (options.crashes()) {
-        SimNode n = nodes.get(ids.get(random.nextInt(ids.size())));
+        // leaders are the interesting victims: half the crashes hit the leader
+        SimNode l = leader();
+        SimNode n = l != null && random.nextBoolean() ? l : nodes.get(ids.get(random.nextInt(ids.size())));
         if (n.isUp()) {
           n.crash();
           crashes++;
@@ -351,6 +354,7 @@ public final class Simulation implements SimNode.Observer {
       leaderTermSeen.put(id, core.term());
       leaderChanges++;
       checker.newLeader(id, core.term(), core::termAt, core.lastIndex());
+      buggify(node, 0.05);
     } else if (core.role() == Role.LEADER) {
       checker.leader(id, core.term());
     }
@@ -358,7 +362,28 @@ public final class Simulation implements SimNode.Observer {
     for (long i = seen + 1; i <= core.commitIndex(); i++) {
       checker.committed(id, i, core.termAt(i));
     }
+    if (core.commitIndex() > seen && core.role() == Role.LEADER) {
+      buggify(node, 0.002);
+    }
     commitSeen.put(id, Math.max(seen, core.commitIndex()));
+  }
+
+  /**
+   * Crashes {@code node} a moment from now with probability {@code p}: crashes right after a
+   * leader is elected or commits are the ones that expose ordering bugs (Figure 8, counting
+   * un-synced entries), and random timing rarely hits them.
+   */
+  private void buggify(SimNode node, double p) {
+    if (!chaosActive || !options.crashes() || random.nextDouble() >= p) {
+      return;
+    }
+    clock.schedule(Duration.ofNanos((long) (random.nextDouble() * 3_000_000)), () -> {
+      if (chaosActive && node.isUp()) {
+        node.crash();
+        crashes++;
+        commitSeen.remove(node.id());
+      }
+    });
   }
 
   private void checkLiveness() {
