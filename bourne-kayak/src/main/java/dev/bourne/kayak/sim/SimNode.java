@@ -235,6 +235,11 @@ public final class SimNode {
 
   @Override
   public String toString() {
-    return "SimNode[" + id.shortString() + (core == null ? " down" : " " + core.status()) + "]";
+    if (core == null) {
+      return "SimNode[" + id.shortString() + " down]";
+    }
+    return "SimNode[" + id.shortString() + " " + core.role() + " t" + core.term() + " leader="
+        + core.leader().map(NodeId::shortString).orElse("-") + " last=" + core.lastIndex() + "@" + core.lastTerm()
+        + " commit=" + core.commitIndex() + " " + core.membership() + "]";
   }
 }

@@ -409,7 +409,12 @@ public final class Simulation implements SimNode.Observer {
     }
   }
 
+  private static final boolean PRINT_TRACE = Boolean.getBoolean("bourne.sim.trace");
+
   private void trace(String s) {
+    if (PRINT_TRACE) {
+      System.out.println(clock.nanoTime() / 1_000_000 + "ms " + s);
+    }
     traceHash = traceHash * 1_000_003L + s.hashCode() + clock.nanoTime();
   }
 }

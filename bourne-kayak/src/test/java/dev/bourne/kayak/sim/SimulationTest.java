@@ -11,16 +11,14 @@ import org.junit.jupiter.api.Test;
  * instead of the default; a failure names its seed, and {@code -Dbourne.sim.seed=S} replays one.
  */
 class SimulationTest {
-  private static final int DEFAULT_SEEDS = 300;
-
-  private static int seeds() {
-    return Integer.getInteger("bourne.sim.seeds", DEFAULT_SEEDS);
+  private static int seeds(int byDefault) {
+    return Integer.getInteger("bourne.sim.seeds", byDefault);
   }
 
-  private static void runMany(String name, SimOptions options, long base) {
+  private static void runMany(String name, SimOptions options, long base, int byDefault) {
     Long only = Long.getLong("bourne.sim.seed");
     long started = System.nanoTime();
-    int n = only != null ? 1 : seeds();
+    int n = only != null ? 1 : seeds(byDefault);
     long acked = 0;
     long crashes = 0;
     long changes = 0;
@@ -40,12 +38,22 @@ class SimulationTest {
 
   @Test
   void threeMembersUnderChaos() {
-    runMany("3 members", SimOptions.chaos(3), 1_000_000);
+    runMany("3 members", SimOptions.chaos(3), 1_000_000, 1000);
   }
 
   @Test
   void fiveMembersUnderChaos() {
-    runMany("5 members", SimOptions.chaos(5), 2_000_000);
+    runMany("5 members", SimOptions.chaos(5), 2_000_000, 500);
+  }
+
+  @Test
+  void threeMembersWithoutPreVoteOrCheckQuorum() {
+    SimOptions o = SimOptions.chaos(3);
+    // without CheckQuorum's lease a removed member that missed its removal disrupts elections
+    // forever (dissertation 4.2.3), so this variant changes no membership
+    o = new SimOptions(3, o.chaos(), o.quiet(), o.crashes(), false,
+        o.raft().withPreVoteAndCheckQuorum(false, false), o.tick());
+    runMany("3 members, plain Raft elections", o, 3_000_000, 500);
   }
 
   @Test
