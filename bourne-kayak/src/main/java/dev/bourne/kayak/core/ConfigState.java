@@ -53,6 +53,12 @@ final class ConfigState {
     return last == null ? Membership.EMPTY : last.getValue();
   }
 
+  /** The configuration of the latest CONFIG entry at or below {@code commitIndex}. */
+  Membership committedConfig(long commitIndex) {
+    Map.Entry<Long, Membership> e = byIndex.floorEntry(commitIndex);
+    return e == null ? Membership.EMPTY : e.getValue();
+  }
+
   /** The index of the latest CONFIG entry, 0 if none. */
   long currentIndex() {
     return byIndex.isEmpty() ? 0 : byIndex.lastKey();

@@ -17,11 +17,11 @@ final class Elections {
   }
 
   /**
-   * Starts a campaign: a PreVote round first if {@code pre}, else a real one. Only voters
-   * campaign; learners, removed members and members that never joined stay quiet.
+   * Starts a campaign: a PreVote round first if {@code pre}, else a real one, if this member may
+   * campaign at all ({@link RaftCore#mayCampaign()}). Votes count by the latest configuration.
    */
   void campaign(boolean pre, boolean transfer) {
-    if (!core.tracker().selfIsVoter()) {
+    if (!core.mayCampaign()) {
       return;
     }
     long voteTerm;

@@ -12,7 +12,9 @@ import dev.bourne.common.config.ConfigCheck;
  * @param heartbeatTicks the leader's heartbeat period; must be well below {@code electionTicks}
  * @param preVote whether to probe with PreVote before campaigning
  * @param checkQuorum whether a leader steps down when it has not heard from a quorum within an
- *     election period (and followers then ignore vote requests while they hear from a leader)
+ *     election period, and followers ignore vote requests while they hear from a leader (the
+ *     lease that stops partitioned or removed members from deposing a healthy leader). Without
+ *     it, a removed member that missed its removal can disrupt elections.
  * @param maxInflightMessages append messages in flight per follower (the pipelining window)
  * @param maxEntriesPerMessage entries per append message
  * @param maxBytesPerMessage payload bytes per append message (at least one entry is always sent)

@@ -196,7 +196,7 @@ public final class RaftCore {
     electionElapsed++;
     if (electionElapsed >= randomizedElectionTimeout) {
       resetElectionTimer();
-      if (tracker.selfIsVoter()) {
+      if (mayCampaign()) {
         elections.campaign(config.preVote(), false);
       }
     }
@@ -462,6 +462,15 @@ public final class RaftCore {
     return votedFor;
   }
 
+  /**
+   * Voters campaign; learners and members that never joined do not. A member that its latest
+   * configuration removes keeps campaigning until that removal is committed, because until then
+   * the previous configuration may still need it (dissertation 4.2.2); afterwards it stays quiet.
+   */
+  boolean mayCampaign() {
+    return tracker.selfIsVoter() || configs.committedConfig(log.committed()).isVoter(self);
+  }
+
   /** True once this leader committed an entry of its own term (its first entry). */
   boolean committedInTerm() {
     return role == Role.LEADER && log.committed() >= termStartIndex;
@@ -550,8 +559,10 @@ public final class RaftCore {
     int action = switch (m.kind()) {
       case VOTE_REQUEST -> {
         VoteRequest r = (VoteRequest) m;
+        // dissertation 4.2.3: while a leader is heard from, a candidate (a partitioned member, or a
+        // removed one that missed its removal) must not depose it; only a transfer may. Tied to
+        // CheckQuorum: without it a leader that lost its quorum would keep followers leased forever.
         boolean inLease = config.checkQuorum() && leader != null && electionElapsed < config.electionTicks();
-        // a leader is alive: a disruptive candidate must not depose it
         yield inLease && !r.transfer() ? 3 : r.preVote() ? 2 : 0;
       }
       // a granted PreVote carries the term we would campaign in, not a newer one

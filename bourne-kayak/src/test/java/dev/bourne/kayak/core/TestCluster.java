@@ -31,6 +31,8 @@ final class TestCluster {
     final MemoryMetaStorage meta = new MemoryMetaStorage();
     RaftCore core;
     final List<Entry> applied = new ArrayList<>();
+    /** Everything applied, across restarts. */
+    final List<Entry> appliedEver = new ArrayList<>();
     final List<ReadResult> reads = new ArrayList<>();
     /** When true, writes are not synced and persisted messages wait (a slow disk). */
     boolean holdPersistence;
@@ -68,6 +70,7 @@ final class TestCluster {
           flushPersistence();
         }
         applied.addAll(r.committed());
+        appliedEver.addAll(r.committed());
         reads.addAll(r.reads());
       }
     }
@@ -88,6 +91,10 @@ final class TestCluster {
   final ArrayDeque<Outbound> queue = new ArrayDeque<>();
   private final Set<List<NodeId>> cut = new HashSet<>();
   final List<String> trace = new ArrayList<>();
+  /** Messages matching this are lost. */
+  Predicate<Outbound> dropIf = o -> false;
+  /** Rewrites messages in flight (e.g. to shrink a batch). */
+  java.util.function.UnaryOperator<Message> rewrite = m -> m;
 
   TestCluster(RaftConfig config, long seed) {
     this.config = config;
@@ -163,9 +170,10 @@ final class TestCluster {
       Outbound o = queue.poll();
       Member to = members.get(o.to());
       Message msg = o.message();
-      if (to == null || to.down || cut.contains(List.of(msg.from(), o.to())) || !filter.test(o)) {
+      if (to == null || to.down || cut.contains(List.of(msg.from(), o.to())) || !filter.test(o) || dropIf.test(o)) {
         continue;
       }
+      msg = rewrite.apply(msg);
       trace.add(msg.from().shortString() + "->" + o.to().shortString() + " " + msg);
       to.core.step(msg);
       to.process();
@@ -193,13 +201,26 @@ final class TestCluster {
 
   /** Makes member {@code n} campaign (by ticking it alone past its timeout) and delivers. */
   void elect(int n) {
-    for (int i = 0; i < 2 * config.electionTicks() + 1 && core(n).role() != Role.LEADER; i++) {
+    for (int i = 0; i < 10 * config.electionTicks() && core(n).role() != Role.LEADER; i++) {
       tick(n, 1);
       deliver();
     }
     if (core(n).role() != Role.LEADER) {
       throw new AssertionError(id(n).shortString() + " failed to become leader: " + core(n).status());
     }
+  }
+
+  /** Makes member {@code n} campaign at once, as a leadership transfer would (bypassing leases). */
+  void forceCampaign(int n) {
+    core(n).step(new Message.TimeoutNow(core(n).term(), id(99)));
+    m(n).process();
+    deliver();
+  }
+
+  /** Counts delivered messages of one kind to member {@code to}, as recorded in the trace. */
+  long delivered(String kind, int to) {
+    String prefix = "->" + id(to).shortString() + " " + kind;
+    return trace.stream().filter(t -> t.contains(prefix)).count();
   }
 
   ProposeResult propose(int n, String payload) {
