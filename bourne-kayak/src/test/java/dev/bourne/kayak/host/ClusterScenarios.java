@@ -133,6 +133,11 @@ abstract class ClusterScenarios {
     assertTrue(readIndex >= last, "read index " + readIndex + " below acknowledged " + last);
     follower.sync().ack(readIndex);
     assertEquals("read", follower.sync().read(() -> "read").get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    // Leadership transfer, asked on a member that is not the leader (forwarded).
+    KayakHost target = c.stream().filter(h -> h.role() != Role.LEADER && h != follower).findFirst().orElseThrow();
+    follower.transferLeadership(target.id()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    Await.until(WAIT, "target leads", () -> target.role() == Role.LEADER);
+    assertTrue(target.log().append(bytes("after-transfer")).get(WAIT.toSeconds(), TimeUnit.SECONDS).index() > last);
   }
 
   @Test
