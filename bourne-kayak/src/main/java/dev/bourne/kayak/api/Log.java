@@ -33,6 +33,14 @@ public interface Log {
   long committed();
 
   /**
+   * Subscribes to committed entries after the last one the application acknowledged
+   * ({@code Sync.acked() + 1}). The acknowledged index is saved about once a second and when the
+   * host closes, so after a restart this resumes where the application left off, give or take the
+   * last second: delivery is at least once.
+   */
+  Subscription listen();
+
+  /**
    * Subscribes to committed entries from {@code fromIndex} (at least 1).
    *
    * @throws IllegalArgumentException if {@code fromIndex} is below 1

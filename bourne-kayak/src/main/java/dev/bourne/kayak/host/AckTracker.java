@@ -18,6 +18,11 @@ final class AckTracker {
   private long acked;
   private boolean closed;
 
+  /** @param initial the index acknowledged before a restart (0 for a new member) */
+  AckTracker(long initial) {
+    this.acked = initial;
+  }
+
   /** Raises the acknowledged index (never lowers it) and completes the waiters it satisfies. */
   void ack(long index) {
     List<CompletableFuture<Void>> done = new ArrayList<>();

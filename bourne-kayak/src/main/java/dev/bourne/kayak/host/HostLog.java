@@ -42,6 +42,11 @@ final class HostLog implements Log {
   }
 
   @Override
+  public Subscription listen() {
+    return listen(host.acks.acked() + 1);
+  }
+
+  @Override
   public Subscription listen(long fromIndex) {
     if (fromIndex < 1) {
       throw new IllegalArgumentException("fromIndex must be >= 1, got " + fromIndex);

@@ -25,6 +25,7 @@ import dev.bourne.kayak.transport.WireCodec;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +59,8 @@ public final class RaftHost implements KayakHost {
   private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
   static final String RAFT_METHOD = "kayak.raft";
   private static final String ID_KEY = "host.id";
+  private static final String ACK_KEY = "host.acked";
+  private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
   private static final int PEERS_EVERY_HEARTBEATS = 20;
 
   final KayakConfig config;
@@ -71,7 +74,7 @@ public final class RaftHost implements KayakHost {
   final EventLoop loop;
   final Scheduler timer;
   final CommitWatch commits = new CommitWatch();
-  final AckTracker acks = new AckTracker();
+  final AckTracker acks;
   final Proposals proposals = new Proposals();
   final Requests requests;
   private final LogWriter writer;
@@ -89,6 +92,8 @@ public final class RaftHost implements KayakHost {
   private volatile Membership membership;
   private volatile boolean stopped;
   private Cancellable ticker;
+  private Cancellable ackSaver;
+  private volatile long savedAck;
 
   private record Held(long seq, List<Outbound> messages) {}
 
@@ -107,6 +112,8 @@ public final class RaftHost implements KayakHost {
           return fresh;
         });
     addresses.put(id, transport.localAddress());
+    this.savedAck = meta.get(ACK_KEY).map(b -> java.nio.ByteBuffer.wrap(b).getLong()).orElse(0L);
+    this.acks = new AckTracker(savedAck);
     RaftConfig raft = RaftConfig.defaults()
         .withTicks(config.electionTicks(), config.heartbeatTicks())
         .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage());
@@ -169,7 +176,20 @@ public final class RaftHost implements KayakHost {
     writer.start();
     loop.start();
     ticker = timer.scheduleAtFixedRate(config.tick(), () -> loop.execute(this::tick));
+    ackSaver = timer.scheduleAtFixedRate(ACK_SAVE_PERIOD, this::saveAck);
     loop.execute(() -> { });
+  }
+
+  /**
+   * Saves the application's acknowledged index now and then (on the timer thread, off the event
+   * loop), so that {@code Log.listen()} resumes near it after a restart: at least once.
+   */
+  private void saveAck() {
+    long acked = acks.acked();
+    if (acked > savedAck && !stopped) {
+      meta.put(ACK_KEY, java.nio.ByteBuffer.allocate(8).putLong(acked).array());
+      savedAck = acked;
+    }
   }
 
   // ------------------------------------------------------------------ the loop
@@ -412,6 +432,11 @@ public final class RaftHost implements KayakHost {
     } catch (Exception e) {
       LOG.warn("{}: leaving the cluster failed ({}); stopping anyway", id.shortString(), e.toString());
     }
+    try {
+      saveAck();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: could not save the acknowledged index: {}", id.shortString(), e.toString());
+    }
     shutdown();
   }
 
@@ -423,6 +448,7 @@ public final class RaftHost implements KayakHost {
     stopped = true;
     if (ticker != null) {
       ticker.cancel();
+      ackSaver.cancel();
     }
     timer.close();
     loop.stop();

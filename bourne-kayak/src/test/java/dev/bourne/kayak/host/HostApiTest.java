@@ -94,6 +94,27 @@ class HostApiTest {
   }
 
   @Test
+  void listenResumesAfterTheAcknowledgedIndexAcrossARestart() throws Exception {
+    KayakHost h = solo();
+    long last = 0;
+    for (int i = 0; i < 20; i++) {
+      last = h.log().append(("e" + i).getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS).index();
+    }
+    try (Subscription s = h.log().listen()) {
+      assertEquals(1, s.position());
+    }
+    h.sync().ack(last - 5);
+    h.close();
+    host = Kayak.start(KayakConfig.builder(dir.resolve("solo")).tick(Duration.ofMillis(20)).build());
+    assertEquals(last - 5, host.sync().acked());
+    try (Subscription s = host.log().listen()) {
+      assertEquals(last - 4, s.position());
+      List<Entry> got = s.poll(100, WAIT);
+      assertEquals(last - 4, got.get(0).index());
+    }
+  }
+
+  @Test
   void roleAndTermListenersHearTheElection() throws Exception {
     List<Role> roles = new CopyOnWriteArrayList<>();
     List<Long> terms = new CopyOnWriteArrayList<>();
