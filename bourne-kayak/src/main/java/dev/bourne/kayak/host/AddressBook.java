@@ -53,6 +53,11 @@ final class AddressBook {
 
   /** Records an address; saves the book if it changed. Returns true if it changed. */
   boolean put(NodeId id, HostPort address) {
+    synchronized (this) {
+      if (address.equals(book.get(id))) {
+        return false; // the common case: called for every inbound message
+      }
+    }
     return putAll(Map.of(id, address));
   }
 

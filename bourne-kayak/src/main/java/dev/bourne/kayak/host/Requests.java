@@ -2,6 +2,7 @@ package dev.bourne.kayak.host;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
@@ -253,7 +254,7 @@ final class Requests {
         }
         batch.add(op);
         for (byte[] e : op.events) {
-          call.addEvents(ByteString.copyFrom(e));
+          call.addEvents(UnsafeByteOperations.unsafeWrap(e)); // events were copied on append
           bytes += e.length;
         }
         timeout = Math.max(timeout, op.remainingMillis());

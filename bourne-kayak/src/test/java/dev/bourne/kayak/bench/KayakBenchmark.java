@@ -71,11 +71,16 @@ public final class KayakBenchmark {
         rows.add(run(follower, n, seconds).withPath("forwarded from a follower"));
         System.out.println(rows.get(rows.size() - 2) + "\n" + rows.get(rows.size() - 1));
       }
+      hosts.forEach(KayakHost::shutdown);
+      hosts.clear();
+      // The disk is shared and noisy: measure again after the cluster and keep the better of the two.
+      baseline = best(baseline, FsyncBaseline.run(dir.resolve("baseline2"), baselineSeconds));
       System.out.println();
       System.out.println("Kayak, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
           + " cores, 3 hosts in one JVM on loopback, fsync on, 128-byte entries");
       System.out.println(table(rows));
-      System.out.println("Raw fsync baseline (same disk, same run): one write + one fdatasync per batch");
+      System.out.println("Raw fsync baseline (same disk, same run, best of before and after):"
+          + " one write + one fdatasync per batch");
       System.out.println(FsyncBaseline.table(baseline));
     } finally {
       hosts.forEach(KayakHost::shutdown);
@@ -134,6 +139,14 @@ public final class KayakBenchmark {
     }
     return new Row("", inFlight, count / elapsed, h.getValueAtPercentile(50) / 1000.0,
         h.getValueAtPercentile(99) / 1000.0);
+  }
+
+  private static List<FsyncBaseline.Result> best(List<FsyncBaseline.Result> a, List<FsyncBaseline.Result> b) {
+    List<FsyncBaseline.Result> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      out.add(a.get(i).recordsPerSecond() >= b.get(i).recordsPerSecond() ? a.get(i) : b.get(i));
+    }
+    return out;
   }
 
   static String table(List<Row> rows) {
