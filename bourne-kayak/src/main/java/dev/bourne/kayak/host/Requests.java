@@ -270,21 +270,17 @@ final class Requests {
   }
 
   private void onForwarded(List<AppendOp> batch, byte[] reply, Throwable error) {
-    List<Entry> entries = null;
+    AppendReply r = null;
     if (error == null) {
       try {
-        AppendReply r = AppendReply.parseFrom(reply);
-        entries = new ArrayList<>(r.getEntriesCount());
-        for (var w : r.getEntriesList()) {
-          entries.add(WireCodec.entry(w));
+        r = AppendReply.parseFrom(reply);
+        if (r.getFirstIndex() < 1 || r.getTerm() < 1) {
+          error = new IllegalStateException("leader answered an invalid position " + r.getFirstIndex() + "@"
+              + r.getTerm());
         }
-      } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      } catch (InvalidProtocolBufferException e) {
         error = e;
       }
-    }
-    int expected = batch.stream().mapToInt(op -> op.events.size()).sum();
-    if (error == null && entries.size() != expected) {
-      error = new IllegalStateException("leader answered " + entries.size() + " entries for " + expected + " events");
     }
     if (error != null) {
       for (AppendOp op : batch) {
@@ -293,10 +289,10 @@ final class Requests {
       }
       return;
     }
-    int at = 0;
+    long index = r.getFirstIndex();
     for (AppendOp op : batch) {
-      op.result.complete(List.copyOf(entries.subList(at, at + op.events.size())));
-      at += op.events.size();
+      op.result.complete(entries(index, r.getTerm(), op.events));
+      index += op.events.size();
     }
   }
 
@@ -333,9 +329,8 @@ final class Requests {
       host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
         @Override
         public void committed(long firstIndex, Entry last) {
-          AppendReply.Builder reply = AppendReply.newBuilder();
-          entries(firstIndex, last.term(), events).forEach(e -> reply.addEntries(WireCodec.entry(e)));
-          op.result.complete(reply.build().toByteArray());
+          op.result.complete(AppendReply.newBuilder().setFirstIndex(firstIndex).setTerm(last.term()).build()
+              .toByteArray());
         }
 
         @Override
