@@ -1,6 +1,7 @@
 package dev.bourne.kayak.host;
 
 import dev.bourne.kayak.api.Entry;
+import dev.bourne.kayak.core.Outbound;
 import dev.bourne.kayak.storage.LogStorage;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,22 +27,24 @@ final class LogWriter implements AutoCloseable {
    * @param seq increasing number of this batch
    * @param truncateFrom first index of a suffix to remove before appending, or 0
    * @param entries entries to append
+   * @param afterDurable messages to send once this batch (and every earlier one) is durable
    */
-  record Batch(long seq, long truncateFrom, List<Entry> entries) {}
+  record Batch(long seq, long truncateFrom, List<Entry> entries, List<Outbound> afterDurable) {}
 
   /** What the writer reports back. */
   interface Listener {
     /**
      * Every batch up to {@code seq} is durable; the log now ends at {@code lastIndex} with
-     * {@code lastTerm}.
+     * {@code lastTerm}; {@code toSend} are the messages of those batches that waited for it. Runs on
+     * the writer thread, so acknowledgements leave without a detour through the event loop.
      */
-    void durable(long seq, long lastIndex, long lastTerm);
+    void durable(long seq, long lastIndex, long lastTerm, List<Outbound> toSend);
 
     /** Storage failed; nothing more will be written. */
     void failed(RuntimeException error);
   }
 
-  private static final Batch STOP = new Batch(-1, 0, List.of());
+  private static final Batch STOP = new Batch(-1, 0, List.of(), List.of());
 
   private final LogStorage storage;
   private final Listener listener;
@@ -92,7 +95,9 @@ final class LogWriter implements AutoCloseable {
 
   private void write(List<Batch> round) {
     List<Entry> pending = new ArrayList<>();
+    List<Outbound> toSend = new ArrayList<>();
     for (Batch b : round) {
+      toSend.addAll(b.afterDurable());
       if (b.truncateFrom() > 0) {
         flush(pending);
         storage.truncateSuffix(b.truncateFrom());
@@ -104,7 +109,7 @@ final class LogWriter implements AutoCloseable {
     rounds++;
     batches += round.size();
     long last = storage.lastIndex();
-    listener.durable(round.get(round.size() - 1).seq(), last, storage.termAt(last));
+    listener.durable(round.get(round.size() - 1).seq(), last, storage.termAt(last), toSend);
   }
 
   private void flush(List<Entry> pending) {

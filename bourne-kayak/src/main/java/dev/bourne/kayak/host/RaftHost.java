@@ -26,7 +26,6 @@ import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +79,6 @@ public final class RaftHost implements KayakHost {
   private final LogWriter writer;
   private final HostLog hostLog;
   private final HostSync hostSync;
-  private final ArrayDeque<Held> afterPersist = new ArrayDeque<>();
   private final Map<NodeId, Long> peersVersionSent = new HashMap<>();
   private final CopyOnWriteArrayList<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<Long>> termListeners = new CopyOnWriteArrayList<>();
@@ -94,8 +92,6 @@ public final class RaftHost implements KayakHost {
   private Cancellable ticker;
   private Cancellable ackSaver;
   private volatile long savedAck;
-
-  private record Held(long seq, List<Outbound> messages) {}
 
   private RaftHost(KayakConfig config, Transport transport, boolean ownsTransport, SegmentedLog log,
       MapDbMetaStorage meta) {
@@ -213,11 +209,7 @@ public final class RaftHost implements KayakHost {
       proposals.truncatedFrom(r.truncateFrom());
     }
     if (r.truncateFrom() > 0 || !r.entries().isEmpty() || !r.persistedMessages().isEmpty()) {
-      long seq = ++writeSeq;
-      if (!r.persistedMessages().isEmpty()) {
-        afterPersist.add(new Held(seq, r.persistedMessages()));
-      }
-      writer.submit(new LogWriter.Batch(seq, r.truncateFrom(), r.entries()));
+      writer.submit(new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages()));
     }
     send(r.messages());
     if (!r.committed().isEmpty()) {
@@ -229,23 +221,29 @@ public final class RaftHost implements KayakHost {
     r.membership().ifPresent(this::onMembership);
   }
 
-  private void onDurable(long seq, long lastIndex, long lastTerm) {
+  private void onDurable(long lastIndex, long lastTerm) {
     if (lastIndex > 0) {
       core.persisted(lastIndex, lastTerm);
     }
-    while (!afterPersist.isEmpty() && afterPersist.peek().seq <= seq) {
-      send(afterPersist.poll().messages);
-    }
   }
 
+  /** Sends messages from the event loop, attaching the address book to some heartbeats. */
   private void send(List<Outbound> messages) {
+    send(messages, true);
+  }
+
+  /**
+   * Sends messages. Thread-safe when {@code withPeers} is false: the writer thread sends
+   * acknowledgements itself, the moment they are durable.
+   */
+  private void send(List<Outbound> messages, boolean withPeers) {
     for (Outbound o : messages) {
       Optional<HostPort> to = addresses.get(o.to());
       if (to.isEmpty()) {
         LOG.debug("{}: no address for {}; dropping {}", id.shortString(), o.to().shortString(), o.message().kind());
         continue;
       }
-      byte[] bytes = WireCodec.encode(o.to(), o.message(), peersFor(o));
+      byte[] bytes = WireCodec.encode(o.to(), o.message(), withPeers ? peersFor(o) : Map.of());
       transport.send(to.get(), RAFT_METHOD, bytes);
     }
   }
@@ -321,8 +319,11 @@ public final class RaftHost implements KayakHost {
 
   private final class WriterListener implements LogWriter.Listener {
     @Override
-    public void durable(long seq, long lastIndex, long lastTerm) {
-      loop.execute(() -> onDurable(seq, lastIndex, lastTerm));
+    public void durable(long seq, long lastIndex, long lastTerm, List<Outbound> toSend) {
+      if (!toSend.isEmpty() && !stopped) {
+        send(toSend, false);
+      }
+      loop.execute(() -> onDurable(lastIndex, lastTerm));
     }
 
     @Override
