@@ -86,15 +86,37 @@ public final class RaftCore {
    * @param storage the log as recovered (read only by the core; written by the host)
    * @param hardState the saved term, vote and commit index ({@link HardState#INITIAL} if new)
    * @param random the only source of randomness (election timeouts); seed it for reproducibility
-   * @throws IllegalArgumentException if the hard state's commit index exceeds the log
    */
   public RaftCore(NodeId self, RaftConfig config, LogStorage storage, HardState hardState, Random random) {
+    this(self, config, storage, hardState, 0, random);
+  }
+
+  /**
+   * Creates a member from what it recovered, whose application already applied entries up to
+   * {@code appliedIndex}: committed entries are delivered in {@link Ready#committed()} from
+   * {@code appliedIndex + 1} on (the other constructor delivers from the log's first index).
+   *
+   * @param self this member's id
+   * @param config tuning
+   * @param storage the log as recovered (read only by the core; written by the host)
+   * @param hardState the saved term, vote and commit index ({@link HardState#INITIAL} if new)
+   * @param appliedIndex the index the application acknowledged (it is committed, so the commit
+   *     index starts at least there); 0 if none
+   * @param random the only source of randomness (election timeouts); seed it for reproducibility
+   * @throws IllegalArgumentException if {@code appliedIndex} is negative or beyond the log
+   */
+  public RaftCore(NodeId self, RaftConfig config, LogStorage storage, HardState hardState, long appliedIndex,
+      Random random) {
     this.self = Objects.requireNonNull(self, "self");
     this.config = Objects.requireNonNull(config, "config");
     this.random = Objects.requireNonNull(random, "random");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(hardState, "hardState");
-    this.log = new RaftLog(storage, hardState.commitIndex());
+    if (appliedIndex < 0 || appliedIndex > storage.lastIndex()) {
+      throw new IllegalArgumentException("applied index " + appliedIndex + " outside the log [0, "
+          + storage.lastIndex() + "]");
+    }
+    this.log = new RaftLog(storage, Math.max(hardState.commitIndex(), appliedIndex), appliedIndex);
     this.configs = ConfigState.recover(log);
     this.tracker = new ProgressTracker(self, config.maxInflightMessages());
     this.tracker.setMembership(configs.current(), log.lastIndex() + 1);
@@ -155,14 +177,18 @@ public final class RaftCore {
         yield true;
       }
       case APPEND_REQUEST -> {
-        followLeader(m.from());
-        follower.onAppend((AppendRequest) m);
-        yield true;
+        boolean ok = followLeader(m.from());
+        if (ok) {
+          follower.onAppend((AppendRequest) m);
+        }
+        yield ok;
       }
       case HEARTBEAT -> {
-        followLeader(m.from());
-        follower.onHeartbeat((Heartbeat) m);
-        yield true;
+        boolean ok = followLeader(m.from());
+        if (ok) {
+          follower.onHeartbeat((Heartbeat) m);
+        }
+        yield ok;
       }
       case APPEND_RESPONSE -> {
         if (role == Role.LEADER) {
@@ -232,6 +258,7 @@ public final class RaftCore {
    * Appends application events (one STD entry each) to the leader's log.
    *
    * @return where they went, or why not (not the leader, or handing leadership over)
+   * @throws IllegalArgumentException if {@code payloads} is empty
    */
   public ProposeResult propose(List<byte[]> payloads) {
     Objects.requireNonNull(payloads, "payloads");
@@ -540,16 +567,21 @@ public final class RaftCore {
     appendAsLeader(List.of(new Entry(termStartIndex, term, EntryKind.NOOP, new byte[0])));
   }
 
-  /** Follows the sender of an append or heartbeat of our term. */
-  private void followLeader(NodeId from) {
+  /**
+   * Follows the sender of an append or heartbeat of our term; false if we lead this term ourselves
+   * (only a forged or corrupted message can claim that: it is dropped).
+   */
+  private boolean followLeader(NodeId from) {
     if (role == Role.LEADER) {
-      throw new IllegalStateException("bug: two leaders in term " + term + ": " + self + " and " + from);
+      countMalformed("a second leader " + from + " claims term " + term);
+      return false;
     }
     if (role != Role.FOLLOWER) {
       becomeFollower(term, from);
     }
     leader = from;
     resetElectionTimer();
+    return true;
   }
 
   /** Reconciles a higher term; returns false if the message must be ignored. */
