@@ -62,6 +62,8 @@ public final class RaftCore {
   private final FollowerHandler follower = new FollowerHandler(this);
   private final ReadIndex reads = new ReadIndex(this);
   private final LeadershipTransfer transfer = new LeadershipTransfer();
+  private final TermRules terms = new TermRules(this);
+  private final MembershipPolicy policy = new MembershipPolicy(this);
 
   private long term;
   private NodeId votedFor;
@@ -151,19 +153,13 @@ public final class RaftCore {
   /** Handles a message from a peer. Stale, duplicated and reordered messages are safe. */
   public void step(Message m) {
     Objects.requireNonNull(m, "m");
-    if (m.from().equals(self) || !wellFormed(m)) {
+    if (m.from().equals(self) || !MessageChecks.wellFormed(m)) {
       countMalformed("dropped " + m);
       return;
     }
-    if (m.term() > term) {
-      if (!onHigherTerm(m)) {
-        return;
-      }
-    } else if (m.term() < term) {
-      onLowerTerm(m);
-      return;
+    if (terms.reconcile(m)) {
+      dispatch(m);
     }
-    dispatch(m);
   }
 
   private boolean dispatch(Message m) {
@@ -250,7 +246,7 @@ public final class RaftCore {
     if (heartbeatElapsed >= config.heartbeatTicks()) {
       heartbeatElapsed = 0;
       replication.broadcastHeartbeat();
-      maybePromoteLearner();
+      policy.maybePromoteLearner();
     }
   }
 
@@ -489,15 +485,6 @@ public final class RaftCore {
     return votedFor;
   }
 
-  /**
-   * Voters campaign; learners and members that never joined do not. A member that its latest
-   * configuration removes keeps campaigning until that removal is committed, because until then
-   * the previous configuration may still need it (dissertation 4.2.2); afterwards it stays quiet.
-   */
-  boolean mayCampaign() {
-    return tracker.selfIsVoter() || configs.committedConfig(log.committed()).isVoter(self);
-  }
-
   /** True once this leader committed an entry of its own term (its first entry). */
   boolean committedInTerm() {
     return role == Role.LEADER && log.committed() >= termStartIndex;
@@ -513,6 +500,16 @@ public final class RaftCore {
     votedFor = candidate;
     electionElapsed = 0;
     drawElectionTimeout();
+  }
+
+  /** True while less than a (minimum) election timeout passed since the leader was last heard. */
+  boolean withinElectionTimeout() {
+    return electionElapsed < config.electionTicks();
+  }
+
+  /** See {@link MembershipPolicy#mayCampaign()}. */
+  boolean mayCampaign() {
+    return policy.mayCampaign();
   }
 
   void resetElectionTimer() {
@@ -584,72 +581,6 @@ public final class RaftCore {
     return true;
   }
 
-  /** Reconciles a higher term; returns false if the message must be ignored. */
-  private boolean onHigherTerm(Message m) {
-    // 0: adopt the term, no leader known; 1: adopt it and follow the sender; 2: answer without
-    // adopting (PreVote); 3: ignore
-    int action = switch (m.kind()) {
-      case VOTE_REQUEST -> {
-        VoteRequest r = (VoteRequest) m;
-        // dissertation 4.2.3: while a leader is heard from, a candidate (a partitioned member, or a
-        // removed one that missed its removal) must not depose it; only a transfer may. Tied to
-        // CheckQuorum: without it a leader that lost its quorum would keep followers leased forever.
-        boolean inLease = config.checkQuorum() && leader != null && electionElapsed < config.electionTicks();
-        yield inLease && !r.transfer() ? 3 : r.preVote() ? 2 : 0;
-      }
-      // a granted PreVote carries the term we would campaign in, not a newer one
-      case VOTE_RESPONSE -> ((VoteResponse) m).preVote() && ((VoteResponse) m).granted() ? 2 : 0;
-      case APPEND_REQUEST, HEARTBEAT, TIMEOUT_NOW -> 1;
-      case APPEND_RESPONSE, HEARTBEAT_RESPONSE -> 0;
-    };
-    if (action <= 1) {
-      becomeFollower(m.term(), action == 1 ? m.from() : null);
-    }
-    return action != 3;
-  }
-
-  /** Tells a stale leader or candidate about the newer term so it steps down. */
-  private void onLowerTerm(Message m) {
-    Message reply = switch (m.kind()) {
-      case APPEND_REQUEST, HEARTBEAT -> new AppendResponse(term, self, false, 0, 0, 0);
-      case VOTE_REQUEST -> new VoteResponse(term, self, ((VoteRequest) m).preVote(), false);
-      case VOTE_RESPONSE, APPEND_RESPONSE, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> null;
-    };
-    if (reply != null) {
-      outbox.send(m.from(), reply);
-    }
-  }
-
-  private static boolean wellFormed(Message m) {
-    if (m.term() < 0) {
-      return false;
-    }
-    return switch (m.kind()) {
-      case APPEND_REQUEST -> {
-        AppendRequest r = (AppendRequest) m;
-        if (r.prevIndex() < 0 || r.prevTerm() < 0 || r.commitIndex() < 0) {
-          yield false;
-        }
-        long i = r.prevIndex();
-        for (Entry e : r.entries()) {
-          if (e.index() != ++i || e.term() > r.term()) {
-            yield false;
-          }
-        }
-        yield true;
-      }
-      case APPEND_RESPONSE -> {
-        AppendResponse r = (AppendResponse) m;
-        yield r.index() >= 0 && r.hintIndex() >= 0 && r.hintTerm() >= 0;
-      }
-      case VOTE_REQUEST -> {
-        VoteRequest r = (VoteRequest) m;
-        yield r.lastIndex() >= 0 && r.lastTerm() >= 0;
-      }
-      case VOTE_RESPONSE, HEARTBEAT, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> true;
-    };
-  }
-
   private Rejected checkLeaderAccepting() {
     if (role != Role.LEADER) {
       return new Rejected(Reason.NOT_LEADER, leader(), "not the leader");
@@ -690,44 +621,12 @@ public final class RaftCore {
       return;
     }
     reads.onCommit();
-    maybeHandOver();
+    policy.maybeHandOver();
   }
 
-  /** A leader whose removal committed hands leadership to the most up-to-date voter. */
-  private void maybeHandOver() {
-    if (tracker.selfIsVoter() || configs.currentIndex() > log.committed() || transfer.active()) {
-      return;
-    }
-    NodeId best = null;
-    long bestMatch = -1;
-    for (NodeId v : tracker.membership().voters()) {
-      Progress p = tracker.get(v);
-      if (p != null && p.match > bestMatch) {
-        best = v;
-        bestMatch = p.match;
-      }
-    }
-    LOG.info("{} was removed; hands leadership to {}", self.shortString(), best);
-    startTransfer(best, true);
-  }
-
-  private void startTransfer(NodeId to, boolean stepDown) {
+  void startTransfer(NodeId to, boolean stepDown) {
     transfer.start(to, stepDown);
     electionElapsed = 0; // the transfer gets a full election period
     replication.maybeSendTimeoutNow(to, tracker.get(to));
-  }
-
-  private void maybePromoteLearner() {
-    if (!config.autoPromoteLearners() || transfer.active() || !committedInTerm()
-        || configs.currentIndex() > log.committed()) {
-      return;
-    }
-    for (NodeId l : tracker.membership().learners()) {
-      Progress p = tracker.get(l);
-      if (p != null && p.state == ProgressState.REPLICATE && p.match + config.learnerCatchUpEntries() >= log.lastIndex()) {
-        proposeChange(new MembershipChange.Promote(l));
-        return;
-      }
-    }
   }
 }
