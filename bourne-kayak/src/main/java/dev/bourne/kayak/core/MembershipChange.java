@@ -16,8 +16,11 @@ public sealed interface MembershipChange {
 
   /** The kinds of change, one per record type. */
   enum Kind {
+    /** {@link AddLearner}. */
     ADD_LEARNER,
+    /** {@link Promote}. */
     PROMOTE,
+    /** {@link Remove}. */
     REMOVE
   }
 
@@ -32,6 +35,7 @@ public sealed interface MembershipChange {
       return Kind.ADD_LEARNER;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public AddLearner {
       Objects.requireNonNull(node, "node");
     }
@@ -48,6 +52,7 @@ public sealed interface MembershipChange {
       return Kind.PROMOTE;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public Promote {
       Objects.requireNonNull(node, "node");
     }
@@ -65,6 +70,7 @@ public sealed interface MembershipChange {
       return Kind.REMOVE;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public Remove {
       Objects.requireNonNull(node, "node");
     }

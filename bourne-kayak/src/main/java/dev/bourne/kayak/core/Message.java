@@ -25,12 +25,19 @@ public sealed interface Message {
 
   /** The kinds of message, one per record type. */
   enum Kind {
+    /** {@link VoteRequest}. */
     VOTE_REQUEST,
+    /** {@link VoteResponse}. */
     VOTE_RESPONSE,
+    /** {@link AppendRequest}. */
     APPEND_REQUEST,
+    /** {@link AppendResponse}. */
     APPEND_RESPONSE,
+    /** {@link Heartbeat}. */
     HEARTBEAT,
+    /** {@link HeartbeatResponse}. */
     HEARTBEAT_RESPONSE,
+    /** {@link TimeoutNow}. */
     TIMEOUT_NOW
   }
 
@@ -52,6 +59,7 @@ public sealed interface Message {
       return Kind.VOTE_REQUEST;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public VoteRequest {
       Objects.requireNonNull(from, "from");
     }
@@ -71,6 +79,7 @@ public sealed interface Message {
       return Kind.VOTE_RESPONSE;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public VoteResponse {
       Objects.requireNonNull(from, "from");
     }
@@ -93,6 +102,7 @@ public sealed interface Message {
       return Kind.APPEND_REQUEST;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public AppendRequest {
       Objects.requireNonNull(from, "from");
       entries = List.copyOf(entries);
@@ -125,6 +135,7 @@ public sealed interface Message {
       return Kind.APPEND_RESPONSE;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public AppendResponse {
       Objects.requireNonNull(from, "from");
     }
@@ -144,6 +155,7 @@ public sealed interface Message {
       return Kind.HEARTBEAT;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public Heartbeat {
       Objects.requireNonNull(from, "from");
     }
@@ -162,6 +174,7 @@ public sealed interface Message {
       return Kind.HEARTBEAT_RESPONSE;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public HeartbeatResponse {
       Objects.requireNonNull(from, "from");
     }
@@ -179,6 +192,7 @@ public sealed interface Message {
       return Kind.TIMEOUT_NOW;
     }
 
+    /** @throws NullPointerException if a reference component is null */
     public TimeoutNow {
       Objects.requireNonNull(from, "from");
     }

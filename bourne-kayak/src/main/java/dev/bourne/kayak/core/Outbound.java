@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param message what to send
  */
 public record Outbound(NodeId to, Message message) {
+  /** @throws NullPointerException if a reference component is null */
   public Outbound {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");

@@ -26,6 +26,7 @@ public sealed interface ProposeResult {
    * @param detail a human-readable explanation
    */
   record Rejected(Reason reason, Optional<NodeId> leaderHint, String detail) implements ProposeResult {
+    /** @throws NullPointerException if a reference component is null */
     public Rejected {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(leaderHint, "leaderHint");

@@ -62,6 +62,8 @@ public final class RaftCore {
   private final FollowerHandler follower = new FollowerHandler(this);
   private final ReadIndex reads = new ReadIndex(this);
   private final LeadershipTransfer transfer = new LeadershipTransfer();
+  private final TermRules terms = new TermRules(this);
+  private final MembershipPolicy policy = new MembershipPolicy(this);
 
   private long term;
   private NodeId votedFor;
@@ -86,15 +88,37 @@ public final class RaftCore {
    * @param storage the log as recovered (read only by the core; written by the host)
    * @param hardState the saved term, vote and commit index ({@link HardState#INITIAL} if new)
    * @param random the only source of randomness (election timeouts); seed it for reproducibility
-   * @throws IllegalArgumentException if the hard state's commit index exceeds the log
    */
   public RaftCore(NodeId self, RaftConfig config, LogStorage storage, HardState hardState, Random random) {
+    this(self, config, storage, hardState, 0, random);
+  }
+
+  /**
+   * Creates a member from what it recovered, whose application already applied entries up to
+   * {@code appliedIndex}: committed entries are delivered in {@link Ready#committed()} from
+   * {@code appliedIndex + 1} on (the other constructor delivers from the log's first index).
+   *
+   * @param self this member's id
+   * @param config tuning
+   * @param storage the log as recovered (read only by the core; written by the host)
+   * @param hardState the saved term, vote and commit index ({@link HardState#INITIAL} if new)
+   * @param appliedIndex the index the application acknowledged (it is committed, so the commit
+   *     index starts at least there); 0 if none
+   * @param random the only source of randomness (election timeouts); seed it for reproducibility
+   * @throws IllegalArgumentException if {@code appliedIndex} is negative or beyond the log
+   */
+  public RaftCore(NodeId self, RaftConfig config, LogStorage storage, HardState hardState, long appliedIndex,
+      Random random) {
     this.self = Objects.requireNonNull(self, "self");
     this.config = Objects.requireNonNull(config, "config");
     this.random = Objects.requireNonNull(random, "random");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(hardState, "hardState");
-    this.log = new RaftLog(storage, hardState.commitIndex());
+    if (appliedIndex < 0 || appliedIndex > storage.lastIndex()) {
+      throw new IllegalArgumentException("applied index " + appliedIndex + " outside the log [0, "
+          + storage.lastIndex() + "]");
+    }
+    this.log = new RaftLog(storage, Math.max(hardState.commitIndex(), appliedIndex), appliedIndex);
     this.configs = ConfigState.recover(log);
     this.tracker = new ProgressTracker(self, config.maxInflightMessages());
     this.tracker.setMembership(configs.current(), log.lastIndex() + 1);
@@ -129,19 +153,13 @@ public final class RaftCore {
   /** Handles a message from a peer. Stale, duplicated and reordered messages are safe. */
   public void step(Message m) {
     Objects.requireNonNull(m, "m");
-    if (m.from().equals(self) || !wellFormed(m)) {
+    if (m.from().equals(self) || !MessageChecks.wellFormed(m)) {
       countMalformed("dropped " + m);
       return;
     }
-    if (m.term() > term) {
-      if (!onHigherTerm(m)) {
-        return;
-      }
-    } else if (m.term() < term) {
-      onLowerTerm(m);
-      return;
+    if (terms.reconcile(m)) {
+      dispatch(m);
     }
-    dispatch(m);
   }
 
   private boolean dispatch(Message m) {
@@ -155,14 +173,18 @@ public final class RaftCore {
         yield true;
       }
       case APPEND_REQUEST -> {
-        followLeader(m.from());
-        follower.onAppend((AppendRequest) m);
-        yield true;
+        boolean ok = followLeader(m.from());
+        if (ok) {
+          follower.onAppend((AppendRequest) m);
+        }
+        yield ok;
       }
       case HEARTBEAT -> {
-        followLeader(m.from());
-        follower.onHeartbeat((Heartbeat) m);
-        yield true;
+        boolean ok = followLeader(m.from());
+        if (ok) {
+          follower.onHeartbeat((Heartbeat) m);
+        }
+        yield ok;
       }
       case APPEND_RESPONSE -> {
         if (role == Role.LEADER) {
@@ -224,7 +246,7 @@ public final class RaftCore {
     if (heartbeatElapsed >= config.heartbeatTicks()) {
       heartbeatElapsed = 0;
       replication.broadcastHeartbeat();
-      maybePromoteLearner();
+      policy.maybePromoteLearner();
     }
   }
 
@@ -232,6 +254,7 @@ public final class RaftCore {
    * Appends application events (one STD entry each) to the leader's log.
    *
    * @return where they went, or why not (not the leader, or handing leadership over)
+   * @throws IllegalArgumentException if {@code payloads} is empty
    */
   public ProposeResult propose(List<byte[]> payloads) {
     Objects.requireNonNull(payloads, "payloads");
@@ -462,15 +485,6 @@ public final class RaftCore {
     return votedFor;
   }
 
-  /**
-   * Voters campaign; learners and members that never joined do not. A member that its latest
-   * configuration removes keeps campaigning until that removal is committed, because until then
-   * the previous configuration may still need it (dissertation 4.2.2); afterwards it stays quiet.
-   */
-  boolean mayCampaign() {
-    return tracker.selfIsVoter() || configs.committedConfig(log.committed()).isVoter(self);
-  }
-
   /** True once this leader committed an entry of its own term (its first entry). */
   boolean committedInTerm() {
     return role == Role.LEADER && log.committed() >= termStartIndex;
@@ -486,6 +500,16 @@ public final class RaftCore {
     votedFor = candidate;
     electionElapsed = 0;
     drawElectionTimeout();
+  }
+
+  /** True while less than a (minimum) election timeout passed since the leader was last heard. */
+  boolean withinElectionTimeout() {
+    return electionElapsed < config.electionTicks();
+  }
+
+  /** See {@link MembershipPolicy#mayCampaign()}. */
+  boolean mayCampaign() {
+    return policy.mayCampaign();
   }
 
   void resetElectionTimer() {
@@ -540,82 +564,21 @@ public final class RaftCore {
     appendAsLeader(List.of(new Entry(termStartIndex, term, EntryKind.NOOP, new byte[0])));
   }
 
-  /** Follows the sender of an append or heartbeat of our term. */
-  private void followLeader(NodeId from) {
+  /**
+   * Follows the sender of an append or heartbeat of our term; false if we lead this term ourselves
+   * (only a forged or corrupted message can claim that: it is dropped).
+   */
+  private boolean followLeader(NodeId from) {
     if (role == Role.LEADER) {
-      throw new IllegalStateException("bug: two leaders in term " + term + ": " + self + " and " + from);
+      countMalformed("a second leader " + from + " claims term " + term);
+      return false;
     }
     if (role != Role.FOLLOWER) {
       becomeFollower(term, from);
     }
     leader = from;
     resetElectionTimer();
-  }
-
-  /** Reconciles a higher term; returns false if the message must be ignored. */
-  private boolean onHigherTerm(Message m) {
-    // 0: adopt the term, no leader known; 1: adopt it and follow the sender; 2: answer without
-    // adopting (PreVote); 3: ignore
-    int action = switch (m.kind()) {
-      case VOTE_REQUEST -> {
-        VoteRequest r = (VoteRequest) m;
-        // dissertation 4.2.3: while a leader is heard from, a candidate (a partitioned member, or a
-        // removed one that missed its removal) must not depose it; only a transfer may. Tied to
-        // CheckQuorum: without it a leader that lost its quorum would keep followers leased forever.
-        boolean inLease = config.checkQuorum() && leader != null && electionElapsed < config.electionTicks();
-        yield inLease && !r.transfer() ? 3 : r.preVote() ? 2 : 0;
-      }
-      // a granted PreVote carries the term we would campaign in, not a newer one
-      case VOTE_RESPONSE -> ((VoteResponse) m).preVote() && ((VoteResponse) m).granted() ? 2 : 0;
-      case APPEND_REQUEST, HEARTBEAT, TIMEOUT_NOW -> 1;
-      case APPEND_RESPONSE, HEARTBEAT_RESPONSE -> 0;
-    };
-    if (action <= 1) {
-      becomeFollower(m.term(), action == 1 ? m.from() : null);
-    }
-    return action != 3;
-  }
-
-  /** Tells a stale leader or candidate about the newer term so it steps down. */
-  private void onLowerTerm(Message m) {
-    Message reply = switch (m.kind()) {
-      case APPEND_REQUEST, HEARTBEAT -> new AppendResponse(term, self, false, 0, 0, 0);
-      case VOTE_REQUEST -> new VoteResponse(term, self, ((VoteRequest) m).preVote(), false);
-      case VOTE_RESPONSE, APPEND_RESPONSE, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> null;
-    };
-    if (reply != null) {
-      outbox.send(m.from(), reply);
-    }
-  }
-
-  private static boolean wellFormed(Message m) {
-    if (m.term() < 0) {
-      return false;
-    }
-    return switch (m.kind()) {
-      case APPEND_REQUEST -> {
-        AppendRequest r = (AppendRequest) m;
-        if (r.prevIndex() < 0 || r.prevTerm() < 0 || r.commitIndex() < 0) {
-          yield false;
-        }
-        long i = r.prevIndex();
-        for (Entry e : r.entries()) {
-          if (e.index() != ++i || e.term() > r.term()) {
-            yield false;
-          }
-        }
-        yield true;
-      }
-      case APPEND_RESPONSE -> {
-        AppendResponse r = (AppendResponse) m;
-        yield r.index() >= 0 && r.hintIndex() >= 0 && r.hintTerm() >= 0;
-      }
-      case VOTE_REQUEST -> {
-        VoteRequest r = (VoteRequest) m;
-        yield r.lastIndex() >= 0 && r.lastTerm() >= 0;
-      }
-      case VOTE_RESPONSE, HEARTBEAT, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> true;
-    };
+    return true;
   }
 
   private Rejected checkLeaderAccepting() {
@@ -658,44 +621,12 @@ public final class RaftCore {
       return;
     }
     reads.onCommit();
-    maybeHandOver();
+    policy.maybeHandOver();
   }
 
-  /** A leader whose removal committed hands leadership to the most up-to-date voter. */
-  private void maybeHandOver() {
-    if (tracker.selfIsVoter() || configs.currentIndex() > log.committed() || transfer.active()) {
-      return;
-    }
-    NodeId best = null;
-    long bestMatch = -1;
-    for (NodeId v : tracker.membership().voters()) {
-      Progress p = tracker.get(v);
-      if (p != null && p.match > bestMatch) {
-        best = v;
-        bestMatch = p.match;
-      }
-    }
-    LOG.info("{} was removed; hands leadership to {}", self.shortString(), best);
-    startTransfer(best, true);
-  }
-
-  private void startTransfer(NodeId to, boolean stepDown) {
+  void startTransfer(NodeId to, boolean stepDown) {
     transfer.start(to, stepDown);
     electionElapsed = 0; // the transfer gets a full election period
     replication.maybeSendTimeoutNow(to, tracker.get(to));
-  }
-
-  private void maybePromoteLearner() {
-    if (!config.autoPromoteLearners() || transfer.active() || !committedInTerm()
-        || configs.currentIndex() > log.committed()) {
-      return;
-    }
-    for (NodeId l : tracker.membership().learners()) {
-      Progress p = tracker.get(l);
-      if (p != null && p.state == ProgressState.REPLICATE && p.match + config.learnerCatchUpEntries() >= log.lastIndex()) {
-        proposeChange(new MembershipChange.Promote(l));
-        return;
-      }
-    }
   }
 }

@@ -22,12 +22,12 @@ final class RaftLog {
   private long committed;
   private long delivered;
 
-  RaftLog(LogStorage storage, long recoveredCommit) {
+  RaftLog(LogStorage storage, long recoveredCommit, long applied) {
     this.storage = storage;
     this.unstable = new Unstable(storage.lastIndex());
     long snap = storage.snapshotIndex();
     this.committed = Math.max(snap, Math.min(recoveredCommit, storage.lastIndex()));
-    this.delivered = snap;
+    this.delivered = Math.max(snap, Math.min(applied, committed));
   }
 
   long lastIndex() {

@@ -51,6 +51,7 @@ public record Ready(
     Optional<Membership> membership,
     List<NodeId> needSnapshot) {
 
+  /** @throws NullPointerException if a reference component is null */
   public Ready {
     Objects.requireNonNull(hardState, "hardState");
     entries = List.copyOf(entries);

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param leader the leader of {@code term} if known (a hint: it may have been deposed)
  */
 public record Status(Role role, long term, Optional<NodeId> leader) {
+  /** @throws NullPointerException if a reference component is null */
   public Status {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(leader, "leader");

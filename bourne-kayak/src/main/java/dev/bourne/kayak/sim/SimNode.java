@@ -52,6 +52,10 @@ public final class SimNode {
   private final MemoryLogStorage storage = new MemoryLogStorage();
   private final MemoryMetaStorage meta = new MemoryMetaStorage();
   private final List<Outbound> waitingForSync = new ArrayList<>();
+  /** Log writes not yet applied to storage (a lagging writer thread), in Ready order. */
+  private final List<Ready> queuedWrites = new ArrayList<>();
+  /** Whether this node's "writer" applies writes only at fsync time, as a lagging writer would. */
+  private final boolean lazyWriter;
   private final List<Entry> appliedEntries = new ArrayList<>();
   private final List<ReadResult> reads = new ArrayList<>();
   private RaftCore core;
@@ -71,6 +75,7 @@ public final class SimNode {
     this.minFsync = minFsync;
     this.maxFsync = maxFsync;
     this.observer = observer;
+    this.lazyWriter = random.nextBoolean();
   }
 
   /** The node's id. */
@@ -167,11 +172,10 @@ public final class SimNode {
   private void handle(Ready r) {
     observer.onReady(this, r);
     r.hardState().ifPresent(meta::save);
-    if (r.truncateFrom() > 0) {
-      storage.truncateSuffix(r.truncateFrom());
-    }
-    if (!r.entries().isEmpty()) {
-      storage.append(r.entries());
+    if (lazyWriter) {
+      queuedWrites.add(r);
+    } else {
+      write(r);
     }
     for (Outbound o : r.messages()) {
       network.send(id, o.to(), o.message());
@@ -192,22 +196,42 @@ public final class SimNode {
     reads.addAll(r.reads());
   }
 
-  /** Group commit: one fsync covers every write so far; then what waited for it goes out. */
+  private void write(Ready r) {
+    if (r.truncateFrom() > 0) {
+      storage.truncateSuffix(r.truncateFrom());
+    }
+    if (!r.entries().isEmpty()) {
+      storage.append(r.entries());
+    }
+  }
+
+  /**
+   * Group commit: one fsync covers every write so far; then what waited for it goes out. The
+   * persisted notification reaches the core a moment later, as it would through an event loop,
+   * so newer Readys (even truncations) may come first and the notification may be stale.
+   */
   private void sync(long myEpoch) {
     if (epoch != myEpoch || core == null) {
       return;
     }
     syncScheduled = false;
+    queuedWrites.forEach(this::write);
+    queuedWrites.clear();
     storage.sync();
     long last = storage.lastIndex();
-    if (last > storage.snapshotIndex()) {
-      core.persisted(last, storage.termAt(last));
-    }
     for (Outbound o : waitingForSync) {
       network.send(id, o.to(), o.message());
     }
     waitingForSync.clear();
-    afterInput();
+    if (last > storage.snapshotIndex()) {
+      long term = storage.termAt(last);
+      clock.schedule(Duration.ofNanos((long) (random.nextDouble() * 1_000_000)), () -> {
+        if (epoch == myEpoch && core != null) {
+          core.persisted(last, term);
+          afterInput();
+        }
+      });
+    }
   }
 
   /** Crashes: un-synced writes, queued messages and timers are lost; the node leaves the network. */
@@ -219,6 +243,7 @@ public final class SimNode {
     core = null;
     syncScheduled = false;
     waitingForSync.clear();
+    queuedWrites.clear();
     network.detach(id);
     storage.crash();
   }

@@ -91,6 +91,8 @@ final class TestCluster {
   final ArrayDeque<Outbound> queue = new ArrayDeque<>();
   private final Set<List<NodeId>> cut = new HashSet<>();
   final List<String> trace = new ArrayList<>();
+  /** Whether {@link #trace} records deliveries (off for benchmarks). */
+  boolean recordTrace = true;
   /** Messages matching this are lost. */
   Predicate<Outbound> dropIf = o -> false;
   /** Rewrites messages in flight (e.g. to shrink a batch). */
@@ -174,7 +176,9 @@ final class TestCluster {
         continue;
       }
       msg = rewrite.apply(msg);
-      trace.add(msg.from().shortString() + "->" + o.to().shortString() + " " + msg);
+      if (recordTrace) {
+        trace.add(msg.from().shortString() + "->" + o.to().shortString() + " " + msg);
+      }
       to.core.step(msg);
       to.process();
       n++;

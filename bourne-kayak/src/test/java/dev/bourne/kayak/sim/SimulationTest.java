@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bourne.kayak.core.RaftConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +55,13 @@ class SimulationTest {
     o = new SimOptions(3, o.chaos(), o.quiet(), o.crashes(), false,
         o.raft().withPreVoteAndCheckQuorum(false, false), o.tick());
     runMany("3 members, plain Raft elections", o, 3_000_000, 500);
+  }
+
+  @Test
+  void fiveMembersWithDefaultBudgets() {
+    SimOptions o = SimOptions.chaos(5);
+    o = new SimOptions(5, o.chaos(), o.quiet(), o.crashes(), o.membership(), RaftConfig.defaults(), o.tick());
+    runMany("5 members, default budgets and heartbeat", o, 4_000_000, 300);
   }
 
   @Test
