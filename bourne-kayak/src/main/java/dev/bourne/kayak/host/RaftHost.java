@@ -113,7 +113,9 @@ public final class RaftHost implements KayakHost {
     RaftConfig raft = RaftConfig.defaults()
         .withTicks(config.electionTicks(), config.heartbeatTicks())
         .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage());
-    this.core = new RaftCore(id, raft, log, meta.load(), new java.util.Random(new SecureRandom().nextLong()));
+    // What the application acknowledged is committed: the commit index starts there after a restart.
+    long applied = Math.min(savedAck, log.lastIndex());
+    this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(new SecureRandom().nextLong()));
     this.status = core.status();
     this.membership = core.membership();
     String shortId = id.shortString();

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * batch sizes 1..1024 (one fsync per batch), both as raw {@link FileChannel} writes and through
  * {@link SegmentedLog}. Each measurement runs for a fixed time and stops by itself.
  *
- * <p>Run: {@code mvn -B -q -pl bourne-kayak -am test-compile exec:java -Dbourne.net.skipExec=true
- * -Dexec.mainClass=dev.bourne.kayak.bench.FsyncBaseline -Dexec.classpathScope=test}. Options
+ * <p>Run: {@code bin/run bourne-kayak dev.bourne.kayak.bench.FsyncBaseline} (system properties through
+ * {@code JAVA_OPTS}). Options
  * (system properties): {@code bench.dir} (default: a temporary directory under the working
  * directory, deleted afterwards), {@code bench.seconds} per measurement (default 3).
  */

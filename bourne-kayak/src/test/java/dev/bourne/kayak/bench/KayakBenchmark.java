@@ -28,8 +28,8 @@ import org.HdrHistogram.Histogram;
  * appended on the leader and on a follower (forwarded to the leader), after a JVM warm-up; next to
  * the raw fsync baseline of the same disk measured in the same run. Every phase is time-bounded.
  *
- * <p>Run: {@code mvn -B -q -pl bourne-kayak -am test-compile exec:java -Dbourne.net.skipExec=true
- * -Dexec.mainClass=dev.bourne.kayak.bench.KayakBenchmark -Dexec.classpathScope=test}. System
+ * <p>Run: {@code bin/run bourne-kayak dev.bourne.kayak.bench.KayakBenchmark} (system properties through
+ * {@code JAVA_OPTS}). System
  * properties: {@code bench.warmup.seconds} (default 20), {@code bench.seconds} per measurement
  * (default 5), {@code bench.baseline.seconds} (default 2), {@code bench.dir} (default target/).
  */

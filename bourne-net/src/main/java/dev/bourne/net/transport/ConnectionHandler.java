@@ -9,6 +9,7 @@ import dev.bourne.net.internal.Envelopes;
 import dev.bourne.net.wire.Envelope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
@@ -40,8 +41,15 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
   private String lastSourceText;
   private HostPort lastSource;
 
-  ConnectionHandler(TransportContext ctx) {
+  private final boolean accepted;
+
+  /**
+   * @param accepted true on the serving side of a connection: it stops reading requests while its
+   *     replies are not being read (see {@link #channelWritabilityChanged})
+   */
+  ConnectionHandler(TransportContext ctx, boolean accepted) {
     this.ctx = ctx;
+    this.accepted = accepted;
   }
 
   /**
@@ -50,6 +58,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
    */
   void call(long id, Envelope request, CompletableFuture<byte[]> result) {
     Channel ch = channel;
+    RuntimeException backedUp = checkBacklog(ch);
+    if (backedUp != null) {
+      result.completeExceptionally(backedUp);
+      return;
+    }
     pending.put(id, result);
     result.whenComplete((r, e) -> pending.remove(id));
     ch.writeAndFlush(request)
@@ -61,9 +74,21 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
             });
   }
 
-  /** Calls waiting for a reply on this channel (for tests and metrics). */
-  int pendingCalls() {
-    return pending.size();
+  /**
+   * Refuses to queue more for a peer that has stopped reading: without this, every call to it
+   * would leave its request in memory until the connection died, however short its timeout.
+   *
+   * @return the failure to report, or null if the channel can take more
+   */
+  RuntimeException checkBacklog(Channel ch) {
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    long queued = out == null ? 0 : out.totalPendingWriteBytes();
+    long limit = Math.max(4L * ctx.maxFrameBytes(), 8L << 20);
+    if (queued <= limit) {
+      return null;
+    }
+    ctx.metrics().backlogRefusals.increment();
+    return failure(ch.remoteAddress() + " is not reading: " + queued + " bytes already queued for it", null);
   }
 
   @Override
@@ -138,7 +163,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
         lastSource = HostPort.parse(text);
         lastSourceText = text;
       } catch (IllegalArgumentException e) {
-        malformed(c, "source '" + abbreviate(text) + "' is not host:port");
+        malformed(c, "source '" + abbreviate(text, 64) + "' is not host:port");
         return null;
       }
     }
@@ -151,13 +176,31 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
     c.close();
   }
 
+  /**
+   * A peer that sends requests but does not read the replies would make the replies pile up in
+   * memory. So the serving side stops reading while its outbound buffer is above the high water
+   * mark, and TCP flow control pushes back on that peer alone. The calling side always reads (its
+   * reads drain the other side's buffer), so two nodes cannot deadlock this way.
+   */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext c) throws Exception {
+    if (accepted) {
+      boolean writable = c.channel().isWritable();
+      if (!writable) {
+        ctx.metrics().readsPaused.increment();
+      }
+      c.channel().config().setAutoRead(writable);
+    }
+    super.channelWritabilityChanged(c);
+  }
+
   @Override
   public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
     if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
       ctx.metrics().tlsRefused.increment();
       ctx.limiter().warn(
           "tls-refused", "TLS handshake with {} refused: {}", c.channel().remoteAddress(),
-          String.valueOf(hs.cause()));
+          abbreviate(String.valueOf(hs.cause()), 200)); // some causes hex-dump the whole input
       c.close();
       return;
     }
@@ -200,8 +243,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
     return cause == null ? new UnreachableException(message) : new UnreachableException(message, cause);
   }
 
-  private static String abbreviate(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  private static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
   /** True while the channel can carry calls. */

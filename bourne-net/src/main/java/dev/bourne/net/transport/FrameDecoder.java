@@ -85,8 +85,10 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     if (actualReadableBytes() == 0 || !ctx.channel().isActive()) {
       return;
     }
-    if (framesDecoded != framesAtArm) {
-      arm(ctx); // progress: a later frame is the incomplete one now
+    if (framesDecoded != framesAtArm || !ctx.channel().config().isAutoRead()) {
+      // Progress (a later frame is the incomplete one now), or we paused reading ourselves because
+      // the peer is slow to take replies: not the peer stalling.
+      arm(ctx);
       return;
     }
     metrics.stalled.increment();

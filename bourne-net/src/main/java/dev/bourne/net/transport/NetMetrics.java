@@ -29,6 +29,10 @@ public final class NetMetrics {
   public static final String MESSAGES_UNHANDLED = "net.messages.unhandled";
   /** Inbound datagrams dropped: too large, not an envelope, or not one-way. */
   public static final String DATAGRAMS_DROPPED = "net.datagrams.dropped";
+  /** Times a serving connection stopped reading because its peer was not reading the replies. */
+  public static final String READS_PAUSED = "net.reads.paused";
+  /** Calls and messages refused because their peer stopped reading and too much was queued for it. */
+  public static final String BACKLOG_REFUSALS = "net.backlog.refused";
   /** Calls that hit their deadline. */
   public static final String CALLS_TIMED_OUT = "net.calls.timedout";
 
@@ -44,6 +48,8 @@ public final class NetMetrics {
   final Metrics.Counter unhandled;
   final Metrics.Counter datagramsDropped;
   final Metrics.Counter timedOut;
+  final Metrics.Counter readsPaused;
+  final Metrics.Counter backlogRefusals;
 
   NetMetrics(Metrics m) {
     opened = m.counter(CONNECTIONS_OPENED);
@@ -58,5 +64,7 @@ public final class NetMetrics {
     unhandled = m.counter(MESSAGES_UNHANDLED);
     datagramsDropped = m.counter(DATAGRAMS_DROPPED);
     timedOut = m.counter(CALLS_TIMED_OUT);
+    readsPaused = m.counter(READS_PAUSED);
+    backlogRefusals = m.counter(BACKLOG_REFUSALS);
   }
 }

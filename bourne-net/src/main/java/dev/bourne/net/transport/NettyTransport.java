@@ -24,7 +24,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.DefaultMessageSizeEstimator;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MessageSizeEstimator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -60,6 +63,14 @@ import org.slf4j.LoggerFactory;
  * peer, calls multiplexed by correlation id, optional mutual TLS) and UDP on the same port number
  * for datagrams. Frames are a 4-byte length and a protobuf {@link Envelope}.
  *
+ * <p>Connections: made on the first call to a peer and shared by every later call; after a failed
+ * connect, calls to that peer fail at once with {@link UnreachableException} until the reconnect
+ * backoff has passed. Flow control: a serving connection stops reading while its replies are not
+ * being read, and calls to a peer that has stopped reading fail with {@link UnreachableException}
+ * once four frames' worth (at least 8 MiB) is queued for it, so a stuck peer costs bounded memory.
+ * Bad input (oversized, malformed, truncated or stalled frames, failed TLS handshakes) closes only
+ * the offending connection, is counted in {@link NetMetrics} and logged at a limited rate.
+ *
  * <p>Create with {@link #start(TransportConfig)}, which binds at once. Thread-safe. Handlers run on
  * the Netty event-loop threads ({@code bourne-net-io-*}); call futures complete on those threads
  * or on the timer thread ({@code bourne-net-timer-*}), so dependent stages must not block.
@@ -68,6 +79,10 @@ import org.slf4j.LoggerFactory;
 public final class NettyTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
   private static final int UDP_BIND_ATTEMPTS = 10;
+
+  /** Counts an envelope waiting to be encoded at its frame size, so backlog limits see it. */
+  private static final MessageSizeEstimator ENVELOPE_SIZE = () -> msg ->
+      msg instanceof Envelope e ? 4 + e.getSerializedSize() : DefaultMessageSizeEstimator.DEFAULT.newHandle().size(msg);
 
   private final TransportConfig config;
   private final Lifecycle lifecycle;
@@ -110,6 +125,7 @@ public final class NettyTransport implements Transport {
             .group(group)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ENVELOPE_SIZE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
             .handler(initializer(clientSsl, false));
   }
@@ -145,6 +161,8 @@ public final class NettyTransport implements Transport {
             .group(group)
             .channel(NioServerSocketChannel.class)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ENVELOPE_SIZE)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
             .childHandler(initializer(serverSsl, true));
     Bootstrap datagrams =
         new Bootstrap()
@@ -205,7 +223,7 @@ public final class NettyTransport implements Transport {
                     config.maxFrameBytes(), config.frameTimeout().toNanos(), metrics,
                     () -> context.limiter().warn("stalled-frame", "closing connection from {}: a frame stayed incomplete for {}", ch.remoteAddress(), config.frameTimeout())))
             .addLast(FrameEncoder.INSTANCE)
-            .addLast(new ConnectionHandler(context));
+            .addLast(new ConnectionHandler(context, accepted));
         if (accepted) {
           metrics.accepted.increment();
         }
@@ -301,6 +319,11 @@ public final class NettyTransport implements Transport {
         result.completeExceptionally(connectFailure(peer, err));
         return;
       }
+      RuntimeException backedUp = conn.checkBacklog(conn.channel());
+      if (backedUp != null) {
+        result.completeExceptionally(backedUp);
+        return;
+      }
       conn.channel().writeAndFlush(message).addListener(f -> {
         if (f.isSuccess()) {
           result.complete(null);
@@ -366,6 +389,8 @@ public final class NettyTransport implements Transport {
         return;
       }
       Channel ch = connect.channel();
+      // Forget the peer once its connection is gone, so peers that come and go do not pile up.
+      ch.closeFuture().addListener(x -> links.computeIfPresent(peer, (p, link) -> link.disposable() ? null : link));
       ConnectionHandler handler = ch.pipeline().get(ConnectionHandler.class);
       SslHandler ssl = ch.pipeline().get(SslHandler.class);
       if (ssl == null) {
@@ -420,6 +445,11 @@ public final class NettyTransport implements Transport {
   /** Calls waiting for a reply (for tests and metrics). */
   public int inFlightCalls() {
     return inFlight.size();
+  }
+
+  /** Peers this transport holds connection state for: live, connecting or backing off. */
+  public int knownPeers() {
+    return links.size();
   }
 
   @Override

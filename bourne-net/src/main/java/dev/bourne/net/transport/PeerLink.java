@@ -63,6 +63,18 @@ final class PeerLink {
     return current;
   }
 
+  /**
+   * True if this link holds nothing worth keeping: no attempt in progress, no backoff to honour, and
+   * no live connection. Such a link can be dropped from the transport's map; a later call makes a
+   * new one.
+   */
+  synchronized boolean disposable() {
+    if (current == null) {
+      return failures == 0;
+    }
+    return current.isDone() && !current.isCompletedExceptionally() && !current.join().isActive();
+  }
+
   private synchronized void settled(Throwable failure) {
     if (failure == null) {
       failures = 0;

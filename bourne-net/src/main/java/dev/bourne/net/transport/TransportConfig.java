@@ -71,6 +71,26 @@ public record TransportConfig(
     return new Builder();
   }
 
+  /**
+   * A builder preset from settings, for command lines and property files. Keys (all optional):
+   * {@code net.bind}, {@code net.advertise} (host:port), {@code net.max-frame-bytes}, {@code
+   * net.max-datagram-payload}, {@code net.io-threads} (integers), {@code net.connect-timeout},
+   * {@code net.frame-timeout} (durations such as {@code 5s}). TLS and metrics are set on the builder.
+   *
+   * @throws dev.bourne.common.config.ConfigException naming the key of a malformed value
+   */
+  public static Builder builder(dev.bourne.common.config.Settings s) {
+    Builder b = new Builder();
+    b.bind(s.address("net.bind", b.bind));
+    b.advertise(s.address("net.advertise", null));
+    b.maxFrameBytes(s.integer("net.max-frame-bytes", b.maxFrameBytes));
+    b.maxDatagramPayload(s.integer("net.max-datagram-payload", b.maxDatagramPayload));
+    b.ioThreads(s.integer("net.io-threads", b.ioThreads));
+    b.connectTimeout(s.duration("net.connect-timeout", b.connectTimeout));
+    b.frameTimeout(s.duration("net.frame-timeout", b.frameTimeout));
+    return b;
+  }
+
   /** Builds a {@link TransportConfig}. Not thread-safe. */
   public static final class Builder {
     private HostPort bind = new HostPort("127.0.0.1", 0);

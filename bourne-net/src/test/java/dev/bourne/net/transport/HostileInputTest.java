@@ -197,6 +197,45 @@ class HostileInputTest {
   }
 
   @Test
+  void aPeerThatSendsRequestsButNeverReadsRepliesIsThrottledNotBuffered() throws Exception {
+    java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+    server.transport().handle("big", (from, p) -> {
+      served.incrementAndGet();
+      return CompletableFuture.completedFuture(new byte[60 * 1024]);
+    });
+    byte[] req = Envelope.newBuilder().setKind(Envelope.Kind.REQUEST).setCorrelationId(1).setMethod("big").setSource("127.0.0.1:1")
+        .setPayload(com.google.protobuf.ByteString.copyFrom(new byte[1024])).build().toByteArray();
+    byte[] frame = java.nio.ByteBuffer.allocate(4 + req.length).putInt(req.length).put(req).array();
+    try (java.nio.channels.SocketChannel flood = java.nio.channels.SocketChannel.open(server.transport().localAddress().toSocketAddress())) {
+      flood.configureBlocking(false);
+      // Up to 100,000 requests (100 MB sent, 6 GB of replies) while reading nothing: the server
+      // must stop reading long before, so our sends stall instead of its heap filling up.
+      long sent = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      int stalledPolls = 0;
+      while (sent < 100_000 && stalledPolls < 200 && System.nanoTime() < deadline) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame);
+        while (b.hasRemaining() && stalledPolls < 200) {
+          if (flood.write(b) == 0) {
+            stalledPolls++;
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+          } else {
+            stalledPolls = 0;
+          }
+        }
+        sent++;
+      }
+      assertTrue(sent < 100_000, "the server kept reading requests whose replies nobody read");
+      // Served requests are what the server holds replies for: about 150 (9 MB) with throttling,
+      // tens of thousands (gigabytes) without.
+      assertTrue(served.get() < 2_000, "served " + served.get() + " of " + sent + " requests without their replies being read");
+      assertTrue(server.metrics().count(NetMetrics.READS_PAUSED) >= 1);
+      assertGoodPeerServed();
+    }
+    assertGoodPeerServed();
+  }
+
+  @Test
   void anIdleButCompleteConnectionIsNotCutOff() throws Exception {
     try (Socket s = connect()) {
       byte[] req = Envelope.newBuilder().setKind(Envelope.Kind.REQUEST).setCorrelationId(1).setMethod("echo").setSource("127.0.0.1:1").build().toByteArray();

@@ -189,6 +189,29 @@ class NettyRpcTest {
   }
 
   @Test
+  void aPeerThatStopsReadingGetsNoMoreQueuedForIt() throws Exception {
+    var client = nodes.start(b -> b.maxFrameBytes(64 * 1024)); // backlog limit: 8 MiB
+    // The kernel accepts the connection into the backlog; nobody ever reads from it.
+    try (ServerSocket deaf = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      HostPort to = new HostPort("127.0.0.1", deaf.getLocalPort());
+      java.util.concurrent.atomic.AtomicReference<Throwable> refusal = new java.util.concurrent.atomic.AtomicReference<>();
+      int made = 0;
+      while (made < 4_000 && refusal.get() == null) { // up to 128 MB of requests
+        client.transport().call(to, "x", new byte[32 * 1024], Duration.ofSeconds(30)).whenComplete((r, e) -> {
+          if (e instanceof UnreachableException) {
+            refusal.compareAndSet(null, e);
+          }
+        });
+        made++;
+      }
+      Await.until("a call refused for the backlog", TIMEOUT, () -> refusal.get() != null);
+      assertTrue(refusal.get().getMessage().contains("is not reading"), refusal.get().getMessage());
+      assertTrue(client.metrics().count(NetMetrics.BACKLOG_REFUSALS) >= 1);
+      assertTrue(made < 4_000, "still queueing after " + made + " calls");
+    }
+  }
+
+  @Test
   void blackHoledPeerFailsWithTimeoutNotHang() throws Exception {
     // A listening socket that never accepts or answers: the connect may succeed (backlog) but no
     // reply ever comes.
@@ -230,6 +253,8 @@ class NettyRpcTest {
     });
     assertEquals("second", got.get());
     assertEquals(2, client.metrics().count(NetMetrics.CONNECTIONS_OPENED));
+    restarted.transport().close();
+    Await.until("the closed peer forgotten", TIMEOUT, () -> client.transport().knownPeers() == 0);
   }
 
   @Test

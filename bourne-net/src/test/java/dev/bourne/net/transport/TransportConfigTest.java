@@ -54,6 +54,26 @@ class TransportConfigTest {
   }
 
   @Test
+  void settingsPresetTheBuilderAndBadOnesNameTheirKey() {
+    TransportConfig c = TransportConfig.builder(dev.bourne.common.config.Settings.of(java.util.Map.of(
+        "net.bind", "0.0.0.0:7000", "net.advertise", "10.1.2.3:7000", "net.max-frame-bytes", "65536",
+        "net.frame-timeout", "2s", "net.io-threads", "3"))).build();
+    assertEquals(new HostPort("0.0.0.0", 7000), c.bind());
+    assertEquals(new HostPort("10.1.2.3", 7000), c.advertise().orElseThrow());
+    assertEquals(65536, c.maxFrameBytes());
+    assertEquals(Duration.ofSeconds(2), c.frameTimeout());
+    assertEquals(3, c.ioThreads());
+    assertEquals(1400, c.maxDatagramPayload());
+    ConfigException e = assertThrows(ConfigException.class, () -> TransportConfig.builder(
+        dev.bourne.common.config.Settings.of(java.util.Map.of("net.connect-timeout", "soon"))));
+    assertEquals("net.connect-timeout", e.key());
+    ConfigException range = assertThrows(ConfigException.class, () -> TransportConfig.builder(
+        dev.bourne.common.config.Settings.of(java.util.Map.of("net.max-frame-bytes", "12"))).build());
+    assertEquals("net.max-frame-bytes", range.key());
+    assertTrue(range.getMessage().contains("=12"), range.getMessage());
+  }
+
+  @Test
   void wildcardBindAdvertisesTheGivenAddressWithTheBoundPort() throws Exception {
     var server = nodes.start(b -> b.bind(new HostPort("0.0.0.0", 0)).advertise(new HostPort("127.0.0.1", 0)));
     HostPort adv = server.transport().localAddress();
