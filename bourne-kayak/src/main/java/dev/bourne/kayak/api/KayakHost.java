@@ -1,0 +1,68 @@
+package dev.bourne.kayak.api;
+
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.common.time.Cancellable;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One running member of a Kayak cluster, from {@link Kayak#start} or {@link Kayak#join}.
+ *
+ * <p>Lifecycle: running until {@link #close()} (leave the cluster gracefully: a leader first hands
+ * leadership over) or {@link #shutdown()} (stop at once, as a crash would; the member stays in the
+ * configuration and catches up when restarted with the same data directory).
+ *
+ * <p>Threading: thread-safe. Listeners run on the host's event thread and must not block.
+ */
+public interface KayakHost extends AutoCloseable {
+  /** This member's id, persisted in its data directory. */
+  NodeId id();
+
+  /** The address peers reach this member at. */
+  HostPort address();
+
+  /** The members of the current configuration (voters and learners) whose address is known. */
+  List<Member> roster();
+
+  /** The leader as far as this member knows (a hint: it may already be deposed). */
+  Optional<Member> leader();
+
+  /** This member's current role. */
+  Role role();
+
+  /** This member's current term. */
+  long term();
+
+  /** The replicated log. */
+  Log log();
+
+  /** Coordination of reads and writes with the application's state machine. */
+  Sync sync();
+
+  /** Calls {@code listener} with the new role whenever it changes. */
+  Cancellable onRoleChange(Consumer<Role> listener);
+
+  /** Calls {@code listener} with the new term whenever it changes. */
+  Cancellable onTermChange(Consumer<Long> listener);
+
+  /**
+   * Asks the leader to hand leadership to {@code to}, which must be a voter. Completes once
+   * {@code to} leads, or fails on timeout ({@code TimedOutException}) or if this member does not
+   * know the leader ({@link NoLeaderException}); forwarded to the leader from a follower.
+   */
+  CompletableFuture<Void> transferLeadership(NodeId to);
+
+  /**
+   * Leaves the cluster: asks the leader to remove this member (a leader removing itself hands
+   * leadership over after the change commits), waits for the removal to commit within the
+   * configured timeout, then stops. Idempotent.
+   */
+  @Override
+  void close();
+
+  /** Stops at once, as a crash would: no leave, no handover, nothing pending is flushed. Idempotent. */
+  void shutdown();
+}

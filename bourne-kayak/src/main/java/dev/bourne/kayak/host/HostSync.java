@@ -1,0 +1,53 @@
+package dev.bourne.kayak.host;
+
+import dev.bourne.common.error.TimedOutException;
+import dev.bourne.kayak.api.Sync;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** The {@link Sync} of a {@link RaftHost}. Thread-safe. */
+final class HostSync implements Sync {
+  private final RaftHost host;
+
+  HostSync(RaftHost host) {
+    this.host = host;
+  }
+
+  @Override
+  public void ack(long index) {
+    host.acks.ack(index);
+  }
+
+  @Override
+  public long acked() {
+    return host.acks.acked();
+  }
+
+  @Override
+  public CompletableFuture<Long> barrier() {
+    return host.requests.barrier(host.config.appendTimeout());
+  }
+
+  @Override
+  public CompletableFuture<Void> sync(long index, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    CompletableFuture<Void> f = host.acks.await(index);
+    if (!f.isDone()) {
+      try {
+        host.timer.schedule(timeout, () -> f.completeExceptionally(
+            new TimedOutException("index " + index + " not acknowledged within " + timeout)));
+      } catch (IllegalStateException closed) {
+        f.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+      }
+    }
+    return f;
+  }
+
+  @Override
+  public <T> CompletableFuture<T> read(Supplier<T> reader) {
+    Objects.requireNonNull(reader, "reader");
+    return barrier().thenCompose(index -> sync(index, host.config.appendTimeout())).thenApply(v -> reader.get());
+  }
+}

@@ -1,0 +1,139 @@
+package dev.bourne.kayak.host;
+
+import dev.bourne.kayak.api.Entry;
+import dev.bourne.kayak.core.Outbound;
+import dev.bourne.kayak.storage.LogStorage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage-writer thread of a host: group commit. It takes every batch queued since its last
+ * round, applies them in order (consecutive appends merged into one write), makes them durable with
+ * one {@link LogStorage#sync()}, and then reports once for the whole round.
+ *
+ * <p>Threading: {@link #submit} from the event-loop thread; the callbacks run on the writer thread
+ * and must only hand work back to the event loop.
+ */
+final class LogWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+
+  /**
+   * Log writes of one Ready.
+   *
+   * @param seq increasing number of this batch
+   * @param truncateFrom first index of a suffix to remove before appending, or 0
+   * @param entries entries to append
+   * @param afterDurable messages to send once this batch (and every earlier one) is durable
+   */
+  record Batch(long seq, long truncateFrom, List<Entry> entries, List<Outbound> afterDurable) {}
+
+  /** What the writer reports back. */
+  interface Listener {
+    /**
+     * Every batch up to {@code seq} is durable; the log now ends at {@code lastIndex} with
+     * {@code lastTerm}; {@code toSend} are the messages of those batches that waited for it. Runs on
+     * the writer thread, so acknowledgements leave without a detour through the event loop.
+     */
+    void durable(long seq, long lastIndex, long lastTerm, List<Outbound> toSend);
+
+    /** Storage failed; nothing more will be written. */
+    void failed(RuntimeException error);
+  }
+
+  private static final Batch STOP = new Batch(-1, 0, List.of(), List.of());
+
+  private final LogStorage storage;
+  private final Listener listener;
+  private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean stopped;
+  private long rounds;
+  private long batches;
+
+  LogWriter(LogStorage storage, Listener listener, String name) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Queues a batch; batches are written in submission order. */
+  void submit(Batch batch) {
+    if (!stopped) {
+      queue.add(batch);
+    }
+  }
+
+  private void run() {
+    List<Batch> round = new ArrayList<>();
+    try {
+      while (!stopped) {
+        round.clear();
+        round.add(queue.take());
+        queue.drainTo(round);
+        if (round.get(round.size() - 1) == STOP || round.contains(STOP)) {
+          return;
+        }
+        write(round);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      stopped = true;
+      LOG.error("log writer failed; the host stops writing", e);
+      listener.failed(e);
+    }
+  }
+
+  private void write(List<Batch> round) {
+    List<Entry> pending = new ArrayList<>();
+    List<Outbound> toSend = new ArrayList<>();
+    for (Batch b : round) {
+      toSend.addAll(b.afterDurable());
+      if (b.truncateFrom() > 0) {
+        flush(pending);
+        storage.truncateSuffix(b.truncateFrom());
+      }
+      pending.addAll(b.entries());
+    }
+    flush(pending);
+    storage.sync();
+    rounds++;
+    batches += round.size();
+    long last = storage.lastIndex();
+    listener.durable(round.get(round.size() - 1).seq(), last, storage.termAt(last), toSend);
+  }
+
+  private void flush(List<Entry> pending) {
+    if (!pending.isEmpty()) {
+      storage.append(pending);
+      pending.clear();
+    }
+  }
+
+  /** Average batches per fsync so far (for diagnostics). */
+  double batchesPerRound() {
+    return rounds == 0 ? 0 : (double) batches / rounds;
+  }
+
+  /** Stops after the round in progress; queued batches are dropped (as a crash would). */
+  @Override
+  public void close() {
+    stopped = true;
+    queue.clear();
+    queue.add(STOP);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,477 @@
+package dev.bourne.kayak.host;
+
+import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.common.time.Cancellable;
+import dev.bourne.common.time.Scheduler;
+import dev.bourne.kayak.api.KayakConfig;
+import dev.bourne.kayak.api.KayakHost;
+import dev.bourne.kayak.api.Log;
+import dev.bourne.kayak.api.Member;
+import dev.bourne.kayak.api.Role;
+import dev.bourne.kayak.api.Sync;
+import dev.bourne.kayak.core.Membership;
+import dev.bourne.kayak.core.Message;
+import dev.bourne.kayak.core.Outbound;
+import dev.bourne.kayak.core.RaftConfig;
+import dev.bourne.kayak.core.RaftCore;
+import dev.bourne.kayak.core.Ready;
+import dev.bourne.kayak.core.Status;
+import dev.bourne.kayak.storage.MapDbMetaStorage;
+import dev.bourne.kayak.storage.SegmentedLog;
+import dev.bourne.kayak.storage.SegmentedLogOptions;
+import dev.bourne.kayak.transport.WireCodec;
+import dev.bourne.net.Inbound;
+import dev.bourne.net.Transport;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kayak member: one {@link RaftCore} on one event-loop thread, fed with messages, ticks and
+ * requests, whose outputs it carries out:
+ *
+ * <ul>
+ *   <li>hard state (term, vote) saved through {@link MapDbMetaStorage} before any message of the
+ *       same Ready is sent;
+ *   <li>log writes handed to the {@link LogWriter} thread, which group-commits them (one fsync per
+ *       round) and reports back, after which acknowledgements that depend on them are sent;
+ *   <li>messages sent one-way over the {@link Transport} as protobuf (method {@code kayak.raft});
+ *   <li>committed entries published to subscriptions and to callers waiting on their appends.
+ * </ul>
+ *
+ * <p>Client requests (append, barrier, join, leave, transfer) live in {@link Requests}.
+ *
+ * <p>Threading: public methods are thread-safe; everything touching the core runs on the loop.
+ */
+public final class RaftHost implements KayakHost {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
+  static final String RAFT_METHOD = "kayak.raft";
+  private static final String ID_KEY = "host.id";
+  private static final String ACK_KEY = "host.acked";
+  private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
+  private static final int PEERS_EVERY_HEARTBEATS = 20;
+
+  final KayakConfig config;
+  final NodeId id;
+  final Transport transport;
+  private final boolean ownsTransport;
+  final SegmentedLog log;
+  final MapDbMetaStorage meta;
+  final AddressBook addresses;
+  final RaftCore core;
+  final EventLoop loop;
+  final Scheduler timer;
+  final CommitWatch commits = new CommitWatch();
+  final AckTracker acks;
+  final Proposals proposals = new Proposals();
+  final Requests requests;
+  private final LogWriter writer;
+  private final HostLog hostLog;
+  private final HostSync hostSync;
+  private final Map<NodeId, Long> peersVersionSent = new HashMap<>();
+  private final CopyOnWriteArrayList<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<Long>> termListeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong malformed = new AtomicLong();
+  private final List<Consumer<Membership>> membershipWatchers = new ArrayList<>();
+  private long writeSeq;
+  private long heartbeats;
+  private volatile Status status;
+  private volatile Membership membership;
+  private volatile boolean stopped;
+  private Cancellable ticker;
+  private Cancellable ackSaver;
+  private volatile long savedAck;
+
+  private RaftHost(KayakConfig config, Transport transport, boolean ownsTransport, SegmentedLog log,
+      MapDbMetaStorage meta) {
+    this.config = config;
+    this.transport = transport;
+    this.ownsTransport = ownsTransport;
+    this.log = log;
+    this.meta = meta;
+    this.addresses = new AddressBook(meta);
+    this.id = meta.get(ID_KEY).map(b -> NodeId.parse(new String(b, java.nio.charset.StandardCharsets.UTF_8)))
+        .orElseGet(() -> {
+          NodeId fresh = NodeId.random();
+          meta.put(ID_KEY, fresh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          return fresh;
+        });
+    addresses.put(id, transport.localAddress());
+    this.savedAck = meta.get(ACK_KEY).map(b -> java.nio.ByteBuffer.wrap(b).getLong()).orElse(0L);
+    this.acks = new AckTracker(savedAck);
+    RaftConfig raft = RaftConfig.defaults()
+        .withTicks(config.electionTicks(), config.heartbeatTicks())
+        .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage());
+    // What the application acknowledged is committed: the commit index starts there after a restart.
+    long applied = Math.min(savedAck, log.lastIndex());
+    this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(new SecureRandom().nextLong()));
+    this.status = core.status();
+    this.membership = core.membership();
+    String shortId = id.shortString();
+    this.loop = new EventLoop("kayak-loop-" + shortId, this::afterBatch, this::fatal);
+    this.timer = Scheduler.system("kayak-timer-" + shortId);
+    this.writer = new LogWriter(log, new WriterListener(), "kayak-writer-" + shortId);
+    this.requests = new Requests(this);
+    this.hostLog = new HostLog(this);
+    this.hostSync = new HostSync(this);
+  }
+
+  /**
+   * Opens the member's storage in {@code config.dataDir()} and creates the host, not yet running.
+   *
+   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
+   */
+  public static RaftHost open(KayakConfig config, Transport transport, boolean ownsTransport) {
+    SegmentedLog log = SegmentedLog.open(config.dataDir().resolve("log"), SegmentedLogOptions.builder()
+        .segmentBytes(config.segmentBytes()).maxEntryBytes(config.maxEntryBytes()).build());
+    MapDbMetaStorage meta;
+    try {
+      meta = MapDbMetaStorage.open(config.dataDir().resolve("meta.db"));
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
+    try {
+      return new RaftHost(config, transport, ownsTransport, log, meta);
+    } catch (RuntimeException e) {
+      meta.close();
+      log.close();
+      throw e;
+    }
+  }
+
+  /** True if this member's log is empty: it has never been part of a cluster. */
+  public boolean isNew() {
+    return log.lastIndex() == 0 && log.snapshotIndex() == 0;
+  }
+
+  /** Starts a new cluster with this member as its only voter (the log must be empty). */
+  public void bootstrap() {
+    core.bootstrap();
+  }
+
+  /** Joins the cluster through {@code seeds}; completes once this member is a voter. */
+  public java.util.concurrent.CompletableFuture<Void> joinThrough(List<HostPort> seeds) {
+    return requests.join(seeds);
+  }
+
+  /** Starts the threads and registers the transport handlers. */
+  public void start() {
+    commits.advance(Math.min(core.commitIndex(), log.lastIndex()));
+    transport.listen(RAFT_METHOD, this::onRaftMessage);
+    requests.register();
+    writer.start();
+    loop.start();
+    ticker = timer.scheduleAtFixedRate(config.tick(), () -> loop.execute(this::tick));
+    ackSaver = timer.scheduleAtFixedRate(ACK_SAVE_PERIOD, this::saveAck);
+    loop.execute(() -> { });
+  }
+
+  /**
+   * Saves the application's acknowledged index now and then (on the timer thread, off the event
+   * loop), so that {@code Log.listen()} resumes near it after a restart: at least once.
+   */
+  private void saveAck() {
+    long acked = acks.acked();
+    if (acked > savedAck && !stopped) {
+      meta.put(ACK_KEY, java.nio.ByteBuffer.allocate(8).putLong(acked).array());
+      savedAck = acked;
+    }
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private void tick() {
+    core.tick();
+    requests.onTick();
+  }
+
+  private void afterBatch() {
+    int rounds = 0;
+    while (core.hasReady() && rounds++ < 64) {
+      handle(core.ready());
+    }
+    requests.flushForwards();
+  }
+
+  private void handle(Ready r) {
+    r.hardState().ifPresent(meta::save);
+    if (r.truncateFrom() > 0) {
+      proposals.truncatedFrom(r.truncateFrom());
+    }
+    if (r.truncateFrom() > 0 || !r.entries().isEmpty() || !r.persistedMessages().isEmpty()) {
+      writer.submit(new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages()));
+    }
+    send(r.messages());
+    if (!r.committed().isEmpty()) {
+      proposals.committed(r.committed());
+      commits.advance(r.committed().get(r.committed().size() - 1).index());
+    }
+    r.reads().forEach(requests::onRead);
+    r.status().ifPresent(this::onStatus);
+    r.membership().ifPresent(this::onMembership);
+  }
+
+  private void onDurable(long lastIndex, long lastTerm) {
+    if (lastIndex > 0) {
+      core.persisted(lastIndex, lastTerm);
+    }
+  }
+
+  /** Sends messages from the event loop, attaching the address book to some heartbeats. */
+  private void send(List<Outbound> messages) {
+    send(messages, true);
+  }
+
+  /**
+   * Sends messages. Thread-safe when {@code withPeers} is false: the writer thread sends
+   * acknowledgements itself, the moment they are durable.
+   */
+  private void send(List<Outbound> messages, boolean withPeers) {
+    for (Outbound o : messages) {
+      Optional<HostPort> to = addresses.get(o.to());
+      if (to.isEmpty()) {
+        LOG.debug("{}: no address for {}; dropping {}", id.shortString(), o.to().shortString(), o.message().kind());
+        continue;
+      }
+      byte[] bytes = WireCodec.encode(o.to(), o.message(), withPeers ? peersFor(o) : Map.of());
+      transport.send(to.get(), RAFT_METHOD, bytes);
+    }
+  }
+
+  /** Leaders share their address book on heartbeats when it changed, and now and then anyway. */
+  private Map<NodeId, HostPort> peersFor(Outbound o) {
+    if (o.message().kind() != Message.Kind.HEARTBEAT) {
+      return Map.of();
+    }
+    long version = addresses.version();
+    Long sent = peersVersionSent.get(o.to());
+    if (sent != null && sent == version && ++heartbeats % PEERS_EVERY_HEARTBEATS != 0) {
+      return Map.of();
+    }
+    peersVersionSent.put(o.to(), version);
+    return addresses.all();
+  }
+
+  private void onRaftMessage(Inbound from, byte[] payload) {
+    WireCodec.Decoded d;
+    try {
+      d = WireCodec.decode(payload);
+    } catch (WireCodec.MalformedMessageException e) {
+      if (malformed.incrementAndGet() == 1) {
+        LOG.warn("{}: dropping malformed Raft message from {} (logged once): {}", id.shortString(), from.source(),
+            e.getMessage());
+      }
+      return;
+    }
+    if (!d.to().equals(id)) {
+      malformed.incrementAndGet();
+      return;
+    }
+    loop.execute(() -> {
+      addresses.put(d.message().from(), from.source());
+      if (!d.peers().isEmpty()) {
+        addresses.addUnknown(d.peers());
+      }
+      core.step(d.message());
+    });
+  }
+
+  private void onStatus(Status s) {
+    Status before = status;
+    status = s;
+    Role role = role(s);
+    if (role != role(before)) {
+      roleListeners.forEach(l -> l.accept(role));
+    }
+    if (s.term() != before.term()) {
+      termListeners.forEach(l -> l.accept(s.term()));
+    }
+    requests.onStatus(s);
+  }
+
+  private void onMembership(Membership m) {
+    membership = m;
+    new ArrayList<>(membershipWatchers).forEach(w -> w.accept(m));
+  }
+
+  /** Calls {@code watcher} on the loop whenever the configuration changes. */
+  void watchMembership(Consumer<Membership> watcher) {
+    membershipWatchers.add(watcher);
+  }
+
+  private static Role role(Status s) {
+    return switch (s.role()) {
+      case LEADER -> Role.LEADER;
+      case CANDIDATE, PRE_CANDIDATE -> Role.CANDIDATE;
+      case FOLLOWER -> Role.FOLLOWER;
+    };
+  }
+
+  private final class WriterListener implements LogWriter.Listener {
+    @Override
+    public void durable(long seq, long lastIndex, long lastTerm, List<Outbound> toSend) {
+      if (!toSend.isEmpty() && !stopped) {
+        send(toSend, false);
+      }
+      loop.execute(() -> onDurable(lastIndex, lastTerm));
+    }
+
+    @Override
+    public void failed(RuntimeException error) {
+      fatal(error);
+    }
+  }
+
+  private void fatal(Throwable t) {
+    LOG.error("{}: stopping after a fatal error", id.shortString(), t);
+    new Thread(this::shutdown, "kayak-stop-" + id.shortString()).start();
+  }
+
+  // ------------------------------------------------------------------ KayakHost
+
+  @Override
+  public NodeId id() {
+    return id;
+  }
+
+  @Override
+  public HostPort address() {
+    return transport.localAddress();
+  }
+
+  @Override
+  public List<Member> roster() {
+    Membership m = membership;
+    List<Member> out = new ArrayList<>();
+    for (NodeId n : m.all()) {
+      addresses.get(n).ifPresent(a -> out.add(new Member(n, a, m.isVoter(n))));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<Member> leader() {
+    Status s = status;
+    return s.leader().flatMap(l -> addresses.get(l).map(a -> new Member(l, a, membership.isVoter(l))));
+  }
+
+  /** The leader's id as far as this member knows. */
+  Optional<NodeId> leaderId() {
+    return status.leader();
+  }
+
+  /** The configuration in force here. */
+  Membership membership() {
+    return membership;
+  }
+
+  @Override
+  public Role role() {
+    return role(status);
+  }
+
+  @Override
+  public long term() {
+    return status.term();
+  }
+
+  @Override
+  public Log log() {
+    return hostLog;
+  }
+
+  @Override
+  public Sync sync() {
+    return hostSync;
+  }
+
+  @Override
+  public Cancellable onRoleChange(Consumer<Role> listener) {
+    roleListeners.add(listener);
+    return () -> roleListeners.remove(listener);
+  }
+
+  @Override
+  public Cancellable onTermChange(Consumer<Long> listener) {
+    termListeners.add(listener);
+    return () -> termListeners.remove(listener);
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> transferLeadership(NodeId to) {
+    return requests.transfer(to);
+  }
+
+  /** Malformed messages dropped so far. */
+  public long malformedMessages() {
+    return malformed.get();
+  }
+
+  boolean isStopped() {
+    return stopped;
+  }
+
+  @Override
+  public void close() {
+    if (stopped) {
+      return;
+    }
+    try {
+      requests.leave().get(config.joinTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("{}: leaving the cluster failed ({}); stopping anyway", id.shortString(), e.toString());
+    }
+    try {
+      saveAck();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: could not save the acknowledged index: {}", id.shortString(), e.toString());
+    }
+    shutdown();
+  }
+
+  @Override
+  public synchronized void shutdown() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (ticker != null) {
+      ticker.cancel();
+      ackSaver.cancel();
+    }
+    timer.close();
+    loop.stop();
+    writer.close();
+    ClosedException closed = new ClosedException("Kayak host " + id.shortString() + " closed");
+    requests.failAll(closed);
+    proposals.failAll(Proposals.Callback::lost);
+    commits.close();
+    acks.close();
+    if (ownsTransport) {
+      transport.close();
+    } else {
+      transport.listen(RAFT_METHOD, (f, p) -> { });
+    }
+    log.close();
+    meta.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RaftHost[" + id.shortString() + " " + address() + " " + status + "]";
+  }
+}

@@ -1,0 +1,505 @@
+package dev.bourne.kayak.host;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.bourne.common.error.BourneException;
+import dev.bourne.common.error.ErrorCode;
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.Entry;
+import dev.bourne.kayak.api.EntryKind;
+import dev.bourne.kayak.api.NotLeaderException;
+import dev.bourne.kayak.core.ProposeResult;
+import dev.bourne.kayak.core.ReadResult;
+import dev.bourne.kayak.core.Role;
+import dev.bourne.kayak.core.Status;
+import dev.bourne.kayak.transport.WireCodec;
+import dev.bourne.kayak.wire.AppendCall;
+import dev.bourne.kayak.wire.AppendReply;
+import dev.bourne.kayak.wire.BarrierCall;
+import dev.bourne.kayak.wire.BarrierReply;
+import dev.bourne.kayak.wire.TransferCall;
+import dev.bourne.net.Inbound;
+import dev.bourne.net.RemoteException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Client requests of a host: appends, read barriers, leadership transfer, join and leave. Each is
+ * served on the leader; on any other member it is forwarded to the leader, and every attempt that
+ * fails because leadership moved is retried (after a tick) until the request's deadline.
+ *
+ * <p>Forwarded appends are batched: all appends queued during one event-loop round travel in one
+ * call, so a follower under load forwards thousands of events per round trip.
+ *
+ * <p>Threading: entry points are thread-safe; the rest runs on the host's event loop.
+ */
+final class Requests {
+  static final String APPEND = "kayak.append";
+  static final String BARRIER = "kayak.barrier";
+  static final String TRANSFER = "kayak.transfer";
+  private static final ErrorCode BAD_REQUEST = ErrorCode.BAD_REQUEST;
+  private static final int MAX_FORWARD_EVENTS = 4096;
+
+  private final RaftHost host;
+  private final ArrayDeque<AppendOp> forwardQueue = new ArrayDeque<>();
+  private final Map<Long, Consumer<ReadResult>> reads = new HashMap<>();
+  final List<Predicate<Status>> statusWaiters = new ArrayList<>();
+  private final Deadlines deadlines = new Deadlines();
+  /** Requests created on any thread, moved into {@link #deadlines} by the loop. */
+  private final ConcurrentLinkedQueue<Tracked> incoming = new ConcurrentLinkedQueue<>();
+
+  private record Tracked(Op<?> op, Duration timeout) {}
+  private long readIds;
+
+  private static final class AppendOp extends Op<List<Entry>> {
+    final List<byte[]> events;
+
+    AppendOp(List<byte[]> events, Duration timeout) {
+      super("append", timeout);
+      this.events = events;
+    }
+  }
+
+  private final MembershipRequests membership;
+
+  Requests(RaftHost host) {
+    this.host = host;
+    this.membership = new MembershipRequests(host, this);
+  }
+
+  void register() {
+    host.transport.handle(APPEND, this::onAppendCall);
+    host.transport.handle(BARRIER, this::onBarrierCall);
+    membership.register();
+    host.transport.handle(TRANSFER, this::onTransferCall);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  <T> Op<T> track(Op<T> op, Duration timeout) {
+    if (host.isStopped()) {
+      op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+      return op;
+    }
+    incoming.add(new Tracked(op, timeout));
+    if (host.isStopped()) {
+      op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+    }
+    return op;
+  }
+
+  void retryLater(Op<?> op, Runnable attempt) {
+    if (op.isDone()) {
+      return;
+    }
+    try {
+      host.timer.schedule(host.config.tick(), () -> host.loop.execute(attempt));
+    } catch (IllegalStateException closed) {
+      op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+    }
+  }
+
+  boolean isLeader() {
+    return host.core.role() == Role.LEADER;
+  }
+
+  Optional<HostPort> leaderAddress() {
+    return host.core.leader().filter(l -> !l.equals(host.id)).flatMap(host.addresses::get);
+  }
+
+  NotLeaderException notLeader() {
+    Optional<NodeId> leader = host.core.leader().filter(l -> !l.equals(host.id));
+    return new NotLeaderException(host.id.shortString() + " is not the leader", leader,
+        leader.flatMap(host.addresses::get));
+  }
+
+  /** Whether a failed forward should count as "no leader" (rather than a slow one). */
+  static void noteFailure(Op<?> op, Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    op.noLeader = e instanceof RemoteException r && r.code().equals(NotLeaderException.CODE);
+  }
+
+  static BourneException badRequest(String message) {
+    return new BourneException(BAD_REQUEST, message);
+  }
+
+  static long timeoutMillis(long requested, Duration cap) {
+    return requested <= 0 ? cap.toMillis() : Math.min(requested, cap.toMillis());
+  }
+
+  void onTick() {
+    for (Tracked t; (t = incoming.poll()) != null; ) {
+      deadlines.add(t.op(), t.timeout());
+    }
+    deadlines.sweep(System.nanoTime());
+    if (!statusWaiters.isEmpty()) {
+      onStatus(host.core.status());
+    }
+  }
+
+  void onStatus(Status s) {
+    statusWaiters.removeIf(w -> w.test(s));
+  }
+
+  void onRead(ReadResult r) {
+    Consumer<ReadResult> c = reads.remove(r.requestId());
+    if (c != null) {
+      c.accept(r);
+    }
+  }
+
+  /** Fails every request still open; called once the event loop has stopped. */
+  /** Joins through {@code seeds}; completes once this member is a voter. */
+  CompletableFuture<Void> join(List<HostPort> seeds) {
+    return membership.join(seeds);
+  }
+
+  /** Removes this member from the cluster (see {@link MembershipRequests#leave()}). */
+  CompletableFuture<Void> leave() {
+    return membership.leave();
+  }
+
+  void failAll(RuntimeException error) {
+    incoming.forEach(t -> t.op().result.completeExceptionally(error));
+    incoming.clear();
+    deadlines.drain().forEach(op -> op.result.completeExceptionally(error));
+  }
+
+  // ------------------------------------------------------------------ append
+
+  CompletableFuture<List<Entry>> append(List<byte[]> events, Duration timeout) {
+    for (byte[] e : events) {
+      if (e.length > host.config.maxEntryBytes()) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException("event of " + e.length
+            + " bytes is larger than kayak.max-entry-bytes=" + host.config.maxEntryBytes()));
+      }
+    }
+    AppendOp op = (AppendOp) track(new AppendOp(List.copyOf(events), timeout), timeout);
+    host.loop.execute(() -> routeAppend(op));
+    return op.result;
+  }
+
+  private void routeAppend(AppendOp op) {
+    if (op.isDone()) {
+      return;
+    }
+    if (isLeader()) {
+      ProposeResult r = host.core.propose(op.events);
+      if (r instanceof ProposeResult.Accepted a) {
+        host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
+          @Override
+          public void committed(long firstIndex, Entry last) {
+            op.result.complete(entries(firstIndex, last.term(), op.events));
+          }
+
+          @Override
+          public void lost() {
+            retryLater(op, () -> routeAppend(op));
+          }
+        });
+        return;
+      }
+      op.noLeader = false;
+    } else if (leaderAddress().isPresent()) {
+      forwardQueue.add(op);
+      return;
+    } else {
+      op.noLeader = true;
+    }
+    retryLater(op, () -> routeAppend(op));
+  }
+
+  private static List<Entry> entries(long firstIndex, long term, List<byte[]> events) {
+    List<Entry> out = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      out.add(new Entry(firstIndex + i, term, EntryKind.STD, events.get(i)));
+    }
+    return out;
+  }
+
+  /** Sends every queued forwarded append to the leader, batched. Runs after each loop round. */
+  void flushForwards() {
+    if (forwardQueue.isEmpty()) {
+      return;
+    }
+    Optional<HostPort> leader = leaderAddress();
+    if (leader.isEmpty() || isLeader()) {
+      List<AppendOp> again = new ArrayList<>(forwardQueue);
+      forwardQueue.clear();
+      again.forEach(op -> host.loop.execute(() -> routeAppend(op)));
+      return;
+    }
+    while (!forwardQueue.isEmpty()) {
+      List<AppendOp> batch = new ArrayList<>();
+      AppendCall.Builder call = AppendCall.newBuilder();
+      long bytes = 0;
+      long timeout = 0;
+      while (!forwardQueue.isEmpty() && call.getEventsCount() < MAX_FORWARD_EVENTS
+          && bytes < host.config.maxBytesPerMessage()) {
+        AppendOp op = forwardQueue.poll();
+        if (op.isDone()) {
+          continue;
+        }
+        batch.add(op);
+        for (byte[] e : op.events) {
+          call.addEvents(UnsafeByteOperations.unsafeWrap(e)); // events were copied on append
+          bytes += e.length;
+        }
+        timeout = Math.max(timeout, op.remainingMillis());
+      }
+      if (batch.isEmpty()) {
+        continue;
+      }
+      Duration callTimeout = Duration.ofMillis(timeoutMillis(timeout, host.config.requestTimeout()));
+      call.setTimeoutMs(callTimeout.toMillis());
+      host.transport.call(leader.get(), APPEND, call.build().toByteArray(), callTimeout)
+          .whenComplete((reply, error) -> host.loop.execute(() -> onForwarded(batch, reply, error)));
+    }
+  }
+
+  private void onForwarded(List<AppendOp> batch, byte[] reply, Throwable error) {
+    AppendReply r = null;
+    if (error == null) {
+      try {
+        r = AppendReply.parseFrom(reply);
+        if (r.getFirstIndex() < 1 || r.getTerm() < 1) {
+          error = new IllegalStateException("leader answered an invalid position " + r.getFirstIndex() + "@"
+              + r.getTerm());
+        }
+      } catch (InvalidProtocolBufferException e) {
+        error = e;
+      }
+    }
+    if (error != null) {
+      for (AppendOp op : batch) {
+        noteFailure(op, error);
+        retryLater(op, () -> routeAppend(op));
+      }
+      return;
+    }
+    long index = r.getFirstIndex();
+    for (AppendOp op : batch) {
+      op.result.complete(entries(index, r.getTerm(), op.events));
+      index += op.events.size();
+    }
+  }
+
+  private CompletableFuture<byte[]> onAppendCall(Inbound from, byte[] payload) {
+    AppendCall call;
+    try {
+      call = AppendCall.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed append call: " + e.getMessage()));
+    }
+    if (call.getEventsCount() == 0) {
+      return CompletableFuture.failedFuture(badRequest("append call without events"));
+    }
+    List<byte[]> events = new ArrayList<>(call.getEventsCount());
+    for (ByteString e : call.getEventsList()) {
+      if (e.size() > host.config.maxEntryBytes()) {
+        return CompletableFuture.failedFuture(badRequest("event of " + e.size() + " bytes exceeds the limit "
+            + host.config.maxEntryBytes()));
+      }
+      events.add(e.toByteArray());
+    }
+    Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    Op<byte[]> op = track(new Op<>("forwarded append", timeout), timeout);
+    host.loop.execute(() -> {
+      if (!isLeader()) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      ProposeResult r = host.core.propose(events);
+      if (!(r instanceof ProposeResult.Accepted a)) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
+        @Override
+        public void committed(long firstIndex, Entry last) {
+          op.result.complete(AppendReply.newBuilder().setFirstIndex(firstIndex).setTerm(last.term()).build()
+              .toByteArray());
+        }
+
+        @Override
+        public void lost() {
+          op.result.completeExceptionally(notLeader());
+        }
+      });
+    });
+    return op.result;
+  }
+
+  // ------------------------------------------------------------------ read barrier
+
+  CompletableFuture<Long> barrier(Duration timeout) {
+    Op<Long> op = track(new Op<>("read barrier", timeout), timeout);
+    host.loop.execute(() -> routeBarrier(op));
+    return op.result;
+  }
+
+  private void routeBarrier(Op<Long> op) {
+    if (op.isDone()) {
+      return;
+    }
+    if (isLeader()) {
+      long rid = ++readIds;
+      reads.put(rid, r -> {
+        if (r instanceof ReadResult.Confirmed c) {
+          op.result.complete(c.index());
+        } else {
+          retryLater(op, () -> routeBarrier(op));
+        }
+      });
+      host.core.requestRead(rid);
+      return;
+    }
+    Optional<HostPort> leader = leaderAddress();
+    if (leader.isEmpty()) {
+      op.noLeader = true;
+      retryLater(op, () -> routeBarrier(op));
+      return;
+    }
+    Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
+    byte[] call = BarrierCall.newBuilder().setTimeoutMs(t.toMillis()).build().toByteArray();
+    host.transport.call(leader.get(), BARRIER, call, t).whenComplete((reply, error) -> {
+      if (error == null) {
+        try {
+          op.result.complete(BarrierReply.parseFrom(reply).getReadIndex());
+          return;
+        } catch (InvalidProtocolBufferException e) {
+          error = e;
+        }
+      }
+      noteFailure(op, error);
+      retryLater(op, () -> routeBarrier(op));
+    });
+  }
+
+  private CompletableFuture<byte[]> onBarrierCall(Inbound from, byte[] payload) {
+    BarrierCall call;
+    try {
+      call = BarrierCall.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed barrier call"));
+    }
+    Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    Op<byte[]> op = track(new Op<>("forwarded barrier", timeout), timeout);
+    host.loop.execute(() -> {
+      if (!isLeader()) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      long rid = ++readIds;
+      reads.put(rid, r -> {
+        if (r instanceof ReadResult.Confirmed c) {
+          op.result.complete(BarrierReply.newBuilder().setReadIndex(c.index()).build().toByteArray());
+        } else {
+          op.result.completeExceptionally(notLeader());
+        }
+      });
+      host.core.requestRead(rid);
+    });
+    return op.result;
+  }
+
+  // ------------------------------------------------------------------ transfer
+
+  CompletableFuture<Void> transfer(NodeId to) {
+    Duration timeout = host.config.appendTimeout();
+    Op<Void> op = track(new Op<>("leadership transfer to " + to.shortString(), timeout), timeout);
+    host.loop.execute(() -> routeTransfer(op, to));
+    return op.result;
+  }
+
+  private void routeTransfer(Op<Void> op, NodeId to) {
+    if (op.isDone()) {
+      return;
+    }
+    if (host.core.leader().filter(to::equals).isPresent()) {
+      op.result.complete(null);
+      return;
+    }
+    if (isLeader()) {
+      ProposeResult r = host.core.transferLeadership(to);
+      if (r instanceof ProposeResult.Rejected rej && rej.reason() == ProposeResult.Reason.INVALID) {
+        op.result.completeExceptionally(new IllegalArgumentException(rej.detail()));
+        return;
+      }
+      statusWaiters.add(s -> {
+        if (s.leader().filter(to::equals).isPresent()) {
+          op.result.complete(null);
+          return true;
+        }
+        if (s.role() != Role.LEADER && !op.isDone()) {
+          retryLater(op, () -> routeTransfer(op, to));
+          return true;
+        }
+        return op.isDone();
+      });
+      return;
+    }
+    Optional<HostPort> leader = leaderAddress();
+    if (leader.isEmpty()) {
+      op.noLeader = true;
+      retryLater(op, () -> routeTransfer(op, to));
+      return;
+    }
+    Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
+    byte[] call = TransferCall.newBuilder().setTo(WireCodec.id(to)).setTimeoutMs(t.toMillis()).build().toByteArray();
+    host.transport.call(leader.get(), TRANSFER, call, t).whenComplete((reply, error) -> {
+      if (error == null) {
+        op.result.complete(null);
+      } else if (error instanceof RemoteException re && re.code().equals(BAD_REQUEST)) {
+        op.result.completeExceptionally(new IllegalArgumentException(re.getMessage()));
+      } else {
+        noteFailure(op, error);
+        retryLater(op, () -> routeTransfer(op, to));
+      }
+    });
+  }
+
+  private CompletableFuture<byte[]> onTransferCall(Inbound from, byte[] payload) {
+    NodeId to;
+    Duration timeout;
+    try {
+      TransferCall call = TransferCall.parseFrom(payload);
+      to = WireCodec.nodeId(call.getTo());
+      timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(badRequest("malformed transfer call"));
+    }
+    Op<byte[]> op = track(new Op<>("forwarded transfer", timeout), timeout);
+    host.loop.execute(() -> {
+      if (!isLeader()) {
+        op.result.completeExceptionally(notLeader());
+        return;
+      }
+      ProposeResult r = host.core.transferLeadership(to);
+      if (r instanceof ProposeResult.Rejected rej) {
+        op.result.completeExceptionally(rej.reason() == ProposeResult.Reason.INVALID ? badRequest(rej.detail())
+            : notLeader());
+        return;
+      }
+      statusWaiters.add(s -> {
+        if (s.leader().filter(to::equals).isPresent()) {
+          op.result.complete(new byte[0]);
+        }
+        return op.isDone();
+      });
+    });
+    return op.result;
+  }
+}

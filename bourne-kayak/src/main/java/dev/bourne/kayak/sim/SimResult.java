@@ -1,0 +1,18 @@
+package dev.bourne.kayak.sim;
+
+/**
+ * What a {@link Simulation} run did.
+ *
+ * @param seed the seed
+ * @param traceHash a hash of every observable event in order: equal for equal seeds
+ * @param events clock tasks run
+ * @param checks safety checks passed
+ * @param acknowledged appends acknowledged to clients
+ * @param committed the highest committed index
+ * @param crashes crashes injected
+ * @param membershipChanges membership changes accepted
+ * @param leaderChanges terms in which a leader was elected
+ * @param reads read-index requests confirmed
+ */
+public record SimResult(long seed, long traceHash, long events, long checks, int acknowledged, long committed,
+    int crashes, int membershipChanges, int leaderChanges, int reads) {}

@@ -1,0 +1,139 @@
+package dev.bourne.kayak.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.error.ErrorCode;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.Kayak;
+import dev.bourne.kayak.api.KayakConfig;
+import dev.bourne.kayak.api.KayakHost;
+import dev.bourne.kayak.api.Member;
+import dev.bourne.kayak.api.NoLeaderException;
+import dev.bourne.kayak.api.NotLeaderException;
+import dev.bourne.kayak.api.Role;
+import dev.bourne.kayak.api.Subscription;
+import dev.bourne.kayak.wire.AppendCall;
+import dev.bourne.net.RemoteException;
+import dev.bourne.net.transport.NettyTransport;
+import dev.bourne.net.transport.TransportConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Typed errors across the wire, hostile input, and requests on a closed host, on real sockets. */
+class HostErrorsTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private final List<KayakHost> hosts = new ArrayList<>();
+  private NettyTransport client;
+
+  @AfterEach
+  void stop() {
+    hosts.forEach(KayakHost::shutdown);
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private KayakConfig config(String name, Duration appendTimeout) {
+    return KayakConfig.builder(dir.resolve(name)).tick(Duration.ofMillis(20)).appendTimeout(appendTimeout).build();
+  }
+
+  private List<KayakHost> cluster(Duration appendTimeout) {
+    KayakHost first = Kayak.start(config("a", appendTimeout));
+    hosts.add(first);
+    Await.until(WAIT, "first leads", () -> first.role() == Role.LEADER);
+    hosts.add(Kayak.join(config("b", appendTimeout), List.of(first.address())));
+    hosts.add(Kayak.join(config("c", appendTimeout), List.of(hosts.get(1).address())));
+    Await.until(WAIT, "three voters", () -> hosts.stream().allMatch(
+        h -> h.roster().stream().filter(Member::voter).count() == 3 && h.leader().isPresent()));
+    return hosts;
+  }
+
+  private static Throwable cause(ExecutionException e) {
+    return e.getCause();
+  }
+
+  @Test
+  void notLeaderCarriesTheLeaderHintAcrossTheWire() throws Exception {
+    cluster(Duration.ofSeconds(10));
+    KayakHost leader = hosts.stream().filter(h -> h.role() == Role.LEADER).findFirst().orElseThrow();
+    KayakHost follower = hosts.stream().filter(h -> h != leader).findFirst().orElseThrow();
+    client = NettyTransport.start(TransportConfig.builder().build());
+    byte[] call = AppendCall.newBuilder().addEvents(ByteString.copyFromUtf8("x")).build().toByteArray();
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> client.call(follower.address(), Requests.APPEND, call, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    RemoteException remote = assertInstanceOf(RemoteException.class, cause(e));
+    assertEquals(NotLeaderException.CODE, remote.code());
+    NotLeaderException hint = NotLeaderException.from(remote);
+    assertEquals(leader.address(), hint.leaderAddress().orElseThrow());
+    assertEquals(leader.id(), hint.leaderId().orElseThrow());
+  }
+
+  @Test
+  void malformedInputIsDroppedAndTheMemberKeepsWorking() throws Exception {
+    cluster(Duration.ofSeconds(10));
+    KayakHost target = hosts.get(1);
+    client = NettyTransport.start(TransportConfig.builder().build());
+    client.send(target.address(), RaftHost.RAFT_METHOD, new byte[] {(byte) 0xff, 0x01, 0x02}).get(5, TimeUnit.SECONDS);
+    Await.until(WAIT, "malformed message counted", () -> ((RaftHost) target).malformedMessages() > 0);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> client.call(target.address(),
+        Requests.APPEND, new byte[] {(byte) 0xff, 0x7f}, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(ErrorCode.BAD_REQUEST, assertInstanceOf(RemoteException.class, cause(e)).code());
+    assertTrue(target.log().append("still works".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS).index() > 0);
+    byte[] tooBig = new byte[target instanceof RaftHost r ? r.config.maxEntryBytes() + 1 : 0];
+    e = assertThrows(ExecutionException.class, () -> target.log().append(tooBig).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalArgumentException.class, cause(e));
+  }
+
+  @Test
+  void withoutAQuorumAppendsFailWithNoLeaderAtTheirDeadline() throws Exception {
+    cluster(Duration.ofMillis(1500));
+    KayakHost survivor = hosts.stream().filter(h -> h.role() != Role.LEADER).findFirst().orElseThrow();
+    for (KayakHost h : hosts) {
+      if (h != survivor) {
+        h.shutdown();
+      }
+    }
+    Await.until(WAIT, "survivor knows no leader", () -> survivor.leader().isEmpty() && survivor.role() != Role.LEADER);
+    long start = System.nanoTime();
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> survivor.log().append("lost".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertInstanceOf(NoLeaderException.class, cause(e));
+    assertTrue(tookMs >= 1400 && tookMs < 10_000, "failed after " + tookMs + " ms");
+    e = assertThrows(ExecutionException.class, () -> survivor.sync().barrier().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertInstanceOf(NoLeaderException.class, cause(e));
+  }
+
+  @Test
+  void aClosedHostFailsRequestsWithClosed() throws Exception {
+    KayakHost h = Kayak.start(config("solo", Duration.ofSeconds(5)));
+    hosts.add(h);
+    Await.until(WAIT, "solo leads", () -> h.role() == Role.LEADER);
+    long first = h.log().append("one".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS).index();
+    Subscription s = h.log().listen(1);
+    h.close();
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> h.log().append("two".getBytes()).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(ClosedException.class, cause(e));
+    assertThrows(ClosedException.class, () -> s.poll(10, Duration.ofMillis(10)));
+    KayakHost again = Kayak.start(config("solo", Duration.ofSeconds(5)));
+    hosts.add(again);
+    assertEquals(h.id(), again.id());
+    Await.until(WAIT, "restarted solo leads", () -> again.role() == Role.LEADER);
+    assertTrue(again.log().append("three".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS).index() > first);
+  }
+}
