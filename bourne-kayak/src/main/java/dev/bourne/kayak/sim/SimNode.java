@@ -265,6 +265,7 @@ public final class SimNode {
     }
     return "SimNode[" + id.shortString() + " " + core.role() + " t" + core.term() + " leader="
         + core.leader().map(NodeId::shortString).orElse("-") + " last=" + core.lastIndex() + "@" + core.lastTerm()
-        + " commit=" + core.commitIndex() + " " + core.membership() + "]";
+        + " stable=" + core.stableIndex() + " commit=" + core.commitIndex() + " applied=" + lastApplied + " "
+        + core.membership() + (lazyWriter ? " lazy" : "") + "]";
   }
 }

@@ -355,6 +355,7 @@ public final class Simulation implements SimNode.Observer {
       leaderChanges++;
       checker.newLeader(id, core.term(), core::termAt, core.lastIndex());
       buggify(node, 0.05);
+      buggifyIsolate(node, 0.05);
     } else if (core.role() == Role.LEADER) {
       checker.leader(id, core.term());
     }
@@ -366,6 +367,23 @@ public final class Simulation implements SimNode.Observer {
       buggify(node, 0.002);
     }
     commitSeen.put(id, Math.max(seen, core.commitIndex()));
+  }
+
+  /**
+   * Cuts a new leader off a moment from now with probability {@code p}, so that the entries it
+   * appends reach few members or none: the raw material of Figure 8 (later leaders with
+   * conflicting entries of different terms at the same index).
+   */
+  private void buggifyIsolate(SimNode node, double p) {
+    if (!chaosActive || random.nextDouble() >= p) {
+      return;
+    }
+    clock.schedule(Duration.ofNanos((long) (random.nextDouble() * 3_000_000)), () -> {
+      if (chaosActive) {
+        trace("isolate " + node.id().shortString());
+        network.isolate(node.id(), nodes.keySet());
+      }
+    });
   }
 
   /**

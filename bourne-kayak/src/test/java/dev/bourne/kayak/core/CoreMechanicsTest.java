@@ -285,6 +285,21 @@ class CoreMechanicsTest {
   }
 
   @Test
+  void restartWithAnAppliedIndexDeliversOnlyWhatFollowsIt() {
+    Solo s = new Solo(1, new int[] {1}, new long[] {1, 1, 1, 1, 1}, 1);
+    s.meta.save(new dev.bourne.kayak.storage.HardState(1, Optional.empty(), 2));
+    RaftCore restarted = new RaftCore(id(1), RaftConfig.defaults(), s.storage, s.meta.load(), 4, new Random(1));
+    assertEquals(4, restarted.commitIndex(), "applied entries are committed");
+    Ready r = restarted.ready();
+    assertTrue(r.committed().isEmpty(), "nothing re-delivered");
+    assertThrows(IllegalArgumentException.class,
+        () -> new RaftCore(id(1), RaftConfig.defaults(), s.storage, s.meta.load(), 6, new Random(1)));
+    RaftCore fresh = new RaftCore(id(1), RaftConfig.defaults(), s.storage, s.meta.load(), new Random(1));
+    assertEquals(List.of(1L, 2L), fresh.ready().committed().stream().map(Entry::index).toList(),
+        "without an applied index, everything known committed is delivered");
+  }
+
+  @Test
   void sameInputsGiveTheSameOutputs() {
     List<String> a = runScript(11);
     List<String> b = runScript(11);
