@@ -39,12 +39,12 @@ class SimulationTest {
 
   @Test
   void threeMembersUnderChaos() {
-    runMany("3 members", SimOptions.chaos(3), 1_000_000, 1000);
+    runMany("3 members", SimOptions.chaos(3), 1_000_000, 3000);
   }
 
   @Test
   void fiveMembersUnderChaos() {
-    runMany("5 members", SimOptions.chaos(5), 2_000_000, 500);
+    runMany("5 members", SimOptions.chaos(5), 2_000_000, 1500);
   }
 
   @Test
@@ -54,14 +54,14 @@ class SimulationTest {
     // forever (dissertation 4.2.3), so this variant changes no membership
     o = new SimOptions(3, o.chaos(), o.quiet(), o.crashes(), false,
         o.raft().withPreVoteAndCheckQuorum(false, false), o.tick());
-    runMany("3 members, plain Raft elections", o, 3_000_000, 500);
+    runMany("3 members, plain Raft elections", o, 3_000_000, 1500);
   }
 
   @Test
   void fiveMembersWithDefaultBudgets() {
     SimOptions o = SimOptions.chaos(5);
     o = new SimOptions(5, o.chaos(), o.quiet(), o.crashes(), o.membership(), RaftConfig.defaults(), o.tick());
-    runMany("5 members, default budgets and heartbeat", o, 4_000_000, 300);
+    runMany("5 members, default budgets and heartbeat", o, 4_000_000, 900);
   }
 
   @Test
