@@ -14,7 +14,15 @@ import java.util.function.Supplier;
  * <p>Threading: thread-safe; futures complete on Kayak's threads.
  */
 public interface Sync {
-  /** The application has applied every entry up to {@code index}. Never moves backwards. */
+  /**
+   * The application has applied every entry up to {@code index}, as delivered by this member's
+   * subscriptions. Never moves backwards: a lower index than already acknowledged is ignored.
+   *
+   * @throws IllegalArgumentException if {@code index} is negative or beyond this member's
+   *     {@link Log#committed()} (an index returned by {@code append} on another member may not be
+   *     committed here yet: acknowledge what a subscription delivered, not what {@code append}
+   *     returned)
+   */
   void ack(long index);
 
   /** The highest index acknowledged so far on this host (0 at start). */

@@ -24,10 +24,14 @@ final class MessageChecks {
           yield false;
         }
         long i = r.prevIndex();
+        long lastTerm = r.prevTerm();
         for (Entry e : r.entries()) {
-          if (e.index() != ++i || e.term() > r.term()) {
+          // Terms never decrease along a log; a CONFIG entry must decode, because it takes effect
+          // as soon as it is appended.
+          if (e.index() != ++i || e.term() > r.term() || e.term() < lastTerm || !decodable(e)) {
             yield false;
           }
+          lastTerm = e.term();
         }
         yield true;
       }
@@ -41,5 +45,17 @@ final class MessageChecks {
       }
       case VOTE_RESPONSE, HEARTBEAT, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> true;
     };
+  }
+
+  private static boolean decodable(Entry e) {
+    if (e.kind() != dev.bourne.kayak.api.EntryKind.CONFIG) {
+      return true;
+    }
+    try {
+      MembershipCodec.decode(e.payload());
+      return true;
+    } catch (IllegalArgumentException malformed) {
+      return false;
+    }
   }
 }

@@ -17,6 +17,14 @@ final class HostSync implements Sync {
 
   @Override
   public void ack(long index) {
+    // The acknowledged index becomes the commit index after a restart, so it must never run ahead
+    // of what this member knows is committed: an entry appended elsewhere may still sit here as an
+    // uncommitted, conflicting entry at that index.
+    long committed = host.commits.index();
+    if (index < 0 || index > committed) {
+      throw new IllegalArgumentException(
+          "cannot acknowledge index " + index + ": only entries up to " + committed + " are committed on this member");
+    }
     host.acks.ack(index);
   }
 

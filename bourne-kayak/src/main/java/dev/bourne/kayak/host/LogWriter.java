@@ -86,10 +86,16 @@ final class LogWriter implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Errors too (e.g. running out of direct memory): a writer that died silently would leave a
+      // leader answering heartbeats but never making anything durable again.
       stopped = true;
       LOG.error("log writer failed; the host stops writing", e);
-      listener.failed(e);
+      listener.failed(e instanceof RuntimeException re
+          ? re : new dev.bourne.kayak.storage.StorageException("log writer died: " + e, e));
+      if (e instanceof Error err) {
+        throw err;
+      }
     }
   }
 

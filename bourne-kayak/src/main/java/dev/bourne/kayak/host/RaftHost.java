@@ -215,8 +215,10 @@ public final class RaftHost implements KayakHost {
     }
     send(r.messages());
     if (!r.committed().isEmpty()) {
-      proposals.committed(r.committed());
+      // Advance first: once an append's future completes, committed() must already include it
+      // (applications acknowledge up to it, and Sync.ack checks against committed()).
       commits.advance(r.committed().get(r.committed().size() - 1).index());
+      proposals.committed(r.committed());
     }
     r.reads().forEach(requests::onRead);
     r.status().ifPresent(this::onStatus);

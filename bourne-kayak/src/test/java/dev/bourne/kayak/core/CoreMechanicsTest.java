@@ -265,7 +265,13 @@ class CoreMechanicsTest {
     s.core.step(new AppendRequest(2, id(1), 1, 1, List.of(), 0)); // claims to be from itself
     Entry future = new Entry(2, 9, EntryKind.STD, new byte[0]);
     s.core.step(new AppendRequest(2, id(2), 1, 1, List.of(future), 0)); // entry term above the leader's
-    assertEquals(3, s.core.malformedMessages());
+    Entry badConfig = new Entry(2, 2, EntryKind.CONFIG, new byte[] {(byte) 0xFF, 1, 2});
+    s.core.step(new AppendRequest(2, id(2), 1, 1, List.of(badConfig), 0)); // undecodable configuration
+    Entry older = new Entry(3, 1, EntryKind.STD, new byte[0]);
+    Entry newer = new Entry(2, 2, EntryKind.STD, new byte[0]);
+    s.core.step(new AppendRequest(2, id(2), 1, 1, List.of(newer, older), 0)); // terms going backwards
+    s.core.step(new AppendRequest(3, id(2), 1, 2, List.of(new Entry(2, 1, EntryKind.STD, new byte[0])), 0)); // below prevTerm
+    assertEquals(6, s.core.malformedMessages());
     assertEquals(1, s.core.lastIndex());
     assertTrue(s.readyAndPersist().isEmpty());
   }

@@ -94,6 +94,18 @@ class HostApiTest {
   }
 
   @Test
+  void anAcknowledgementBeyondTheCommittedIndexIsRefusedAndChangesNothing() throws Exception {
+    KayakHost h = solo();
+    Entry e = h.log().append("x".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    h.sync().ack(e.index());
+    IllegalArgumentException tooFar = assertThrows(IllegalArgumentException.class,
+        () -> h.sync().ack(h.log().committed() + 1));
+    assertTrue(tooFar.getMessage().contains("committed"), tooFar.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> h.sync().ack(-1));
+    assertEquals(e.index(), h.sync().acked());
+  }
+
+  @Test
   void listenResumesAfterTheAcknowledgedIndexAcrossARestart() throws Exception {
     KayakHost h = solo();
     long last = 0;
