@@ -201,6 +201,14 @@ final class MembershipRequests {
       op.result.complete(null);
       return;
     }
+    if (m.voters().size() == 1 && m.isVoter(host.id)) {
+      // The last voter cannot remove itself (nobody would be left to commit the change); leaving
+      // ends the cluster, and its learners can no longer make progress.
+      LOG.warn("{}: leaving as the last voter; {} learner(s) are left without a cluster",
+          host.id.shortString(), m.learners().size());
+      op.result.complete(null);
+      return;
+    }
     if (requests.isLeader()) {
       Op<byte[]> change = new Op<>("leave", Duration.ofMillis(op.remainingMillis()));
       change.result.whenComplete((r, e) -> host.loop.execute(() -> {
