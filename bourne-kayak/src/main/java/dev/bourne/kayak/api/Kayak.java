@@ -74,10 +74,15 @@ public final class Kayak {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(transport, "transport");
     RaftHost host = RaftHost.open(config, transport, ownsTransport);
-    if (host.isNew()) {
-      host.bootstrap();
+    try {
+      if (host.isNew()) {
+        host.bootstrap();
+      }
+      host.start();
+    } catch (RuntimeException e) {
+      host.shutdown(); // releases the log's lock and MapDB, so the directory can be opened again
+      throw e;
     }
-    host.start();
     return host;
   }
 
@@ -102,7 +107,12 @@ public final class Kayak {
     }
     RaftHost host = RaftHost.open(config, transport, ownsTransport);
     boolean fresh = host.isNew();
-    host.start();
+    try {
+      host.start();
+    } catch (RuntimeException e) {
+      host.shutdown();
+      throw e;
+    }
     if (!fresh) {
       return host;
     }
