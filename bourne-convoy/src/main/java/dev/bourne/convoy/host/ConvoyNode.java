@@ -34,9 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -75,6 +77,8 @@ public final class ConvoyNode implements ConvoyHost {
   private final CompletableFuture<Void> leaveSpread = new CompletableFuture<>();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
+  /** Futures of loop work not yet run: shutdown fails those the stopped loop drops. */
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private final LocalStore localStore;
   private final NodeDirectory directory;
   private volatile Snapshot snapshot;
@@ -345,9 +349,15 @@ public final class ConvoyNode implements ConvoyHost {
     snapshot = new Snapshot(core.self(), List.copyOf(members), items);
   }
 
-  /** Runs {@code work} on the loop; the future fails with {@link ClosedException} once stopped. */
+  /**
+   * Runs {@code work} on the loop; the future fails with {@link ClosedException} once stopped,
+   * including when shutdown drops the work before it ran.
+   */
   <T> CompletableFuture<T> onLoop(Callable<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
+    // Registered before it is queued, so a shutdown that drops the task always finds the future.
+    pending.add(f);
+    f.whenComplete((v, e) -> pending.remove(f));
     try {
       loop.execute(() -> {
         try {
@@ -485,6 +495,10 @@ public final class ConvoyNode implements ConvoyHost {
       loop.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // Work dropped from the queue never ran: its callers must not wait forever.
+    for (CompletableFuture<?> f : List.copyOf(pending)) {
+      f.completeExceptionally(new ClosedException("convoy member " + id().shortString() + " stopped"));
     }
     if (ownsTransport) {
       transport.close();
