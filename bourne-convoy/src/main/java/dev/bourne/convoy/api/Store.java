@@ -23,10 +23,11 @@ public interface Store {
    * Writes {@code value} if the key's current version is {@code expectedVersion}.
    *
    * @return ok with the new item, or not ok with the current item when the version did not match
-   * @throws ConvoyException code {@code RESERVED_KEY} or {@code TOO_LARGE} for bad input (nothing
-   *     changes); {@code UNREACHABLE} or {@code TIMEOUT} if the owner cannot be reached (for a
+   * @throws ConvoyException code {@code BAD_REQUEST} for an empty key, {@code RESERVED_KEY} or
+   *     {@code TOO_LARGE} for other bad input (nothing changes); {@code UNREACHABLE} or {@code TIMEOUT} if the owner cannot be reached (for a
    *     timeout the write may or may not have been applied: read the version again);
-   *     {@code CLOSED} if the host is closed
+   *     {@code CLOSED} if the host is closed or has left the group
+   * @throws NullPointerException if the key or value is null
    */
   StoreResult put(String key, String value, long expectedVersion);
 

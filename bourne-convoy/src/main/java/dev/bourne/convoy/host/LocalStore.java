@@ -63,8 +63,7 @@ final class LocalStore implements Store {
     SwimCore.StoreWrite w = delete ? core.delete(now, key, expected) : core.put(now, key, value, expected);
     node.process(core.drain());
     if (w.refusal() != null) {
-      boolean reserved = w.refusal().contains("reserved");
-      throw new ConvoyException(reserved ? ConvoyException.RESERVED_KEY : ConvoyException.TOO_LARGE, w.refusal());
+      throw new ConvoyException(w.code(), w.refusal());
     }
     return new StoreResult(w.ok(), w.item());
   }
