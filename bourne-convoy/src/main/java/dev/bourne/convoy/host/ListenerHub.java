@@ -1,5 +1,6 @@
 package dev.bourne.convoy.host;
 
+import dev.bourne.common.error.ClosedException;
 import dev.bourne.convoy.api.Listener;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,16 +23,26 @@ final class ListenerHub<E> implements AutoCloseable {
   private final String name;
   private final int capacity;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   ListenerHub(String name, int capacity) {
     this.name = name;
     this.capacity = capacity;
   }
 
-  /** Adds a listener; closing the handle stops its thread. */
+  /**
+   * Adds a listener; closing the handle stops its thread.
+   *
+   * @throws ClosedException if the hub is closed (its thread would never be stopped)
+   */
   AutoCloseable subscribe(Listener<E> listener) {
     Subscription s = new Subscription(listener);
     subscriptions.add(s);
+    // Checked after adding: a close() running concurrently either sees s or is seen here.
+    if (closed) {
+      subscriptions.remove(s);
+      throw new ClosedException(name + " listeners are closed");
+    }
     s.thread.start();
     return s::close;
   }
@@ -47,6 +58,7 @@ final class ListenerHub<E> implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     for (Subscription s : subscriptions) {
       s.close();
     }
