@@ -35,4 +35,19 @@ class MemberStorageTest {
       assertTrue(s.items().isEmpty());
     }
   }
+
+  @Test
+  void aLargestValueOfNonBmpCharactersRoundTrips(@TempDir Path dir) {
+    // 15,000 four-byte characters: 60,000 bytes of UTF-8, the most maxValueBytes allows, and
+    // 90,000 bytes in DataOutput's modified UTF-8.
+    String value = "\uD83D\uDE00".repeat(15_000);
+    Item item = new Item(value, 1, false);
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      s.begin(NodeId.random(), 1);
+      s.saveItem("emoji", item, 1);
+    }
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      assertEquals(item, s.items().get("emoji"));
+    }
+  }
 }
