@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * consistent), and writes travel to the owner, which applies the same version check and
  * disseminates the change; the caller gets the owner's answer.
  *
- * <p>Thread-safe. Must not be called from a listener callback of the same host (it would wait on the
- * thread that delivers events).
+ * <p>Thread-safe. Reads never block. The blocking writes wait for the member's event loop (and, for
+ * another member's store, for the owner's answer, bounded by the request timeout); they may be
+ * called from a listener, which has its own thread.
  */
 public interface Store {
   /** The item of {@code key} ({@link Item#ABSENT} if never written). */
