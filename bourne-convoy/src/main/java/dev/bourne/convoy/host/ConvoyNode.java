@@ -46,6 +46,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,8 @@ public final class ConvoyNode implements ConvoyHost {
   static final String TCP = "convoy.tcp";
   static final String STORE = "convoy.store";
   private static final Logger log = LoggerFactory.getLogger(ConvoyNode.class);
+  /** Datagrams that may wait for the loop; more are dropped, as the network could have. */
+  static final int MAX_QUEUED_DATAGRAMS = 4096;
 
   private final ConvoyConfig config;
   private final Transport transport;
@@ -77,6 +80,9 @@ public final class ConvoyNode implements ConvoyHost {
   private final CompletableFuture<Void> leaveSpread = new CompletableFuture<>();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
+  private final AtomicInteger queuedDatagrams = new AtomicInteger();
+  private final AtomicLong droppedDatagrams = new AtomicLong();
+  private final AtomicBoolean floodLogged = new AtomicBoolean();
   /** Futures of loop work not yet run: shutdown fails those the stopped loop drops. */
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private final LocalStore localStore;
@@ -240,8 +246,22 @@ public final class ConvoyNode implements ConvoyHost {
     }
   }
 
-  private void onDatagram(Inbound from, byte[] payload) {
+  /**
+   * Queues a datagram for the loop, or drops it (counted, logged once) when {@link
+   * #MAX_QUEUED_DATAGRAMS} already wait: a flood must not grow the loop's queue without bound.
+   */
+  void onDatagram(Inbound from, byte[] payload) {
+    if (queuedDatagrams.incrementAndGet() > MAX_QUEUED_DATAGRAMS) {
+      queuedDatagrams.decrementAndGet();
+      droppedDatagrams.incrementAndGet();
+      if (floodLogged.compareAndSet(false, true)) {
+        log.warn("convoy member {}: more than {} datagrams waiting for the loop; dropping (logged once; counted)",
+            core.id(), MAX_QUEUED_DATAGRAMS);
+      }
+      return;
+    }
     execute(() -> {
+      queuedDatagrams.decrementAndGet();
       Message m = decode(from, payload);
       if (m != null) {
         core.receive(clock.nanoTime(), from.source(), m);
@@ -451,6 +471,11 @@ public final class ConvoyNode implements ConvoyHost {
 
   AutoCloseable subscribeHealth(dev.bourne.convoy.api.Listener<HealthEvent> l) {
     return healthHub.subscribe(l);
+  }
+
+  /** Datagrams dropped since start because too many were already waiting for the event loop. */
+  public long droppedDatagrams() {
+    return droppedDatagrams.get();
   }
 
   /** Messages dropped as malformed since start. */
