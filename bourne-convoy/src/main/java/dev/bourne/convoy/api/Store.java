@@ -35,9 +35,13 @@ public interface Store {
   /** Deletes {@code key} (leaving a tombstone) if its version is {@code expectedVersion}. Errors as {@link #put}. */
   StoreResult delete(String key, long expectedVersion);
 
-  /** {@link #put} without blocking: the future fails with the exceptions {@code put} throws. */
+  /**
+   * {@link #put} without blocking: the future fails with the exceptions {@code put} throws. It
+   * completes on a shared pool thread, never on the member's event loop or a transport thread, so
+   * dependent stages cannot stall the protocol.
+   */
   CompletableFuture<StoreResult> putAsync(String key, String value, long expectedVersion);
 
-  /** {@link #delete} without blocking. */
+  /** {@link #delete} without blocking, completing as {@link #putAsync} does. */
   CompletableFuture<StoreResult> deleteAsync(String key, long expectedVersion);
 }

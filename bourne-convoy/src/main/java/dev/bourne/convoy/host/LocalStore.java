@@ -54,7 +54,15 @@ final class LocalStore implements Store {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return node.onLoop(() -> apply(node, node.core(), key, value, delete, expected));
+    return offLoop(node.onLoop(() -> apply(node, node.core(), key, value, delete, expected)));
+  }
+
+  /**
+   * The same outcome, completed on a pool thread: a caller's dependent stage (which may block) must
+   * run neither on the member's event loop nor on a transport thread, or it would stall the protocol.
+   */
+  static <T> CompletableFuture<T> offLoop(CompletableFuture<T> f) {
+    return f.whenCompleteAsync((r, e) -> { });
   }
 
   /** Applies a write on the loop thread and carries out its outputs. */
