@@ -66,6 +66,7 @@ public final class ConvoyNode implements ConvoyHost {
   private static final Logger log = LoggerFactory.getLogger(ConvoyNode.class);
   /** Datagrams that may wait for the loop; more are dropped, as the network could have. */
   static final int MAX_QUEUED_DATAGRAMS = 4096;
+  private static final long LOOP_ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final ConvoyConfig config;
   private final Transport transport;
@@ -90,6 +91,8 @@ public final class ConvoyNode implements ConvoyHost {
   private volatile Snapshot snapshot;
   private volatile boolean leaving;
   private long publishedChange = -1;
+  private long loopErrorLoggedAt = Long.MIN_VALUE;
+  private long loopErrorsSuppressed;
   private ScheduledFuture<?> ticker;
 
   private ConvoyNode(ConvoyConfig config, Transport transport, boolean ownsTransport) {
@@ -242,7 +245,7 @@ public final class ConvoyNode implements ConvoyHost {
         leaveSpread.complete(null);
       }
     } catch (RuntimeException e) {
-      log.error("convoy tick failed", e);
+      loopFailed("tick", e);
     }
   }
 
@@ -392,13 +395,29 @@ public final class ConvoyNode implements ConvoyHost {
     return f;
   }
 
+  /**
+   * Logs a failure of loop work at most once per {@link #LOOP_ERROR_LOG_INTERVAL_NANOS}: a failure
+   * that repeats every tick (a full disk, say) must not flood the log. Runs on the loop.
+   */
+  private void loopFailed(String what, RuntimeException e) {
+    long now = clock.nanoTime();
+    if (loopErrorLoggedAt != Long.MIN_VALUE && now - loopErrorLoggedAt < LOOP_ERROR_LOG_INTERVAL_NANOS) {
+      loopErrorsSuppressed++;
+      return;
+    }
+    loopErrorLoggedAt = now;
+    log.error("convoy member {}: loop {} failed ({} more failures since the last report)", core.id(), what,
+        loopErrorsSuppressed, e);
+    loopErrorsSuppressed = 0;
+  }
+
   private void execute(Runnable work) {
     try {
       loop.execute(() -> {
         try {
           work.run();
         } catch (RuntimeException e) {
-          log.error("convoy loop task failed", e);
+          loopFailed("task", e);
         }
       });
     } catch (RejectedExecutionException ignored) {
