@@ -83,8 +83,15 @@ public final class MemberStorage implements AutoCloseable {
     return out;
   }
 
-  /** Starts a new life: records the id and the incarnation it will use. */
+  /**
+   * Starts a new life: records the id and the incarnation it will use. A new identity (an id other
+   * than the stored one) starts with an empty store, whatever an earlier identity left behind.
+   */
   public synchronized void begin(NodeId nodeId, long inc) {
+    if (!nodeId.toString().equals(id.get())) {
+      items.clear();
+      lastVersion.set(0);
+    }
     id.set(nodeId.toString());
     incarnation.set(inc);
     db.commit();

@@ -50,4 +50,24 @@ class MemberStorageTest {
       assertEquals(item, s.items().get("emoji"));
     }
   }
+
+  @Test
+  void aNewIdentityNeverInheritsItemsAWipedOneLeftBehind(@TempDir Path dir) {
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      s.begin(NodeId.random(), 1);
+      s.wipe();
+      // A write of the evicted identity that landed after the wipe.
+      s.saveItem("late", new Item("stale", 9, false), 9);
+    }
+    NodeId fresh = NodeId.random();
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      assertTrue(s.id().isEmpty());
+      s.begin(fresh, 1);
+    }
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      assertEquals(Optional.of(fresh), s.id());
+      assertEquals(Map.of(), s.items());
+      assertEquals(0, s.lastVersion());
+    }
+  }
 }
