@@ -242,7 +242,9 @@ public final class SwimCore {
    * Writes {@code key = value} in this member's store if its current version is {@code
    * expectedVersion} (0 for an absent key), and disseminates it.
    *
-   * @throws IllegalArgumentException with a reason if the key is reserved or a size limit is exceeded
+   * @return the outcome; bad input (an empty, reserved or oversized key, an oversized value or
+   *     member total) and a write after leaving are refusals with a reason and a code, and change
+   *     nothing
    */
   public StoreWrite put(long now, String key, String value, long expectedVersion) {
     return write(key, value, false, expectedVersion);

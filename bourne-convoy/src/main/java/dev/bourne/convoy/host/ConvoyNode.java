@@ -509,13 +509,15 @@ public final class ConvoyNode implements ConvoyHost {
       return;
     }
     leaving = true;
+    // One deadline for both waits: close() is documented to wait at most the leave timeout.
+    long deadline = clock.nanoTime() + config.leaveTimeout().toNanos();
     try {
       onLoop(() -> {
         core.leave(clock.nanoTime());
         process(core.drain());
         return null;
-      }).get(config.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      leaveSpread.get(config.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }).get(config.leaveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      leaveSpread.get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.warn("convoy member {}: leave not fully spread within {}; stopping anyway", id(), config.leaveTimeout());
     } catch (InterruptedException e) {
