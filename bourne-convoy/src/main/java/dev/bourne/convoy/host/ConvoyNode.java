@@ -90,6 +90,8 @@ public final class ConvoyNode implements ConvoyHost {
   private final NodeDirectory directory;
   private volatile Snapshot snapshot;
   private volatile boolean leaving;
+  /** Set on the loop when a storage write failed: the member sends nothing more and stops. */
+  private volatile boolean halted;
   private long publishedChange = -1;
   private long loopErrorLoggedAt = Long.MIN_VALUE;
   private long loopErrorsSuppressed;
@@ -238,6 +240,9 @@ public final class ConvoyNode implements ConvoyHost {
   // ---------------------------------------------------------------- loop work
 
   private void tick() {
+    if (halted) {
+      return;
+    }
     try {
       core.tick(clock.nanoTime());
       process(core.drain());
@@ -266,7 +271,7 @@ public final class ConvoyNode implements ConvoyHost {
     execute(() -> {
       queuedDatagrams.decrementAndGet();
       Message m = decode(from, payload);
-      if (m != null) {
+      if (m != null && !halted) {
         core.receive(clock.nanoTime(), from.source(), m);
         process(core.drain());
       }
@@ -300,14 +305,17 @@ public final class ConvoyNode implements ConvoyHost {
 
   /** Carries out one step: persist, then notify, then send. Runs on the loop. */
   void process(Step step) {
+    if (halted) {
+      throw new ClosedException("convoy member " + id().shortString() + " stopped: its state could not be persisted");
+    }
     for (CoreEvent e : step.events()) {
       if (e instanceof CoreEvent.IncarnationChanged ic) {
         if (storage != null) {
-          storage.saveIncarnation(ic.incarnation());
+          persist(() -> storage.saveIncarnation(ic.incarnation()));
         }
       } else if (e instanceof CoreEvent.OwnItemChanged oi) {
         if (storage != null) {
-          storage.saveItem(oi.key(), oi.item(), oi.lastVersion());
+          persist(() -> storage.saveItem(oi.key(), oi.item(), oi.lastVersion()));
         }
       } else if (e instanceof CoreEvent.Membership m) {
         membershipHub.publish(m.event());
@@ -326,6 +334,27 @@ public final class ConvoyNode implements ConvoyHost {
     }
     if (core.changeCount() != publishedChange) {
       publish();
+    }
+  }
+
+  /**
+   * Runs one storage write. If it fails, nothing the core decided since may be sent (a peer would
+   * keep a version or incarnation this member forgets on restart, and reuse later): the member
+   * stops sending at once and shuts down, as a crash would. Runs on the loop.
+   *
+   * @throws ClosedException wrapping the storage failure
+   */
+  private void persist(Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException | Error e) { // MapDB reports a closed or broken store as an Error
+      halted = true;
+      log.error("convoy member {}: cannot persist its state; stopping as a crash would", core.id(), e);
+      new Thread(this::shutdown, "convoy-halt").start();
+      ClosedException closed = new ClosedException("convoy member " + id().shortString()
+          + " stopped: its state could not be persisted (" + e + ")");
+      closed.initCause(e);
+      throw closed;
     }
   }
 
@@ -460,6 +489,11 @@ public final class ConvoyNode implements ConvoyHost {
   @Override
   public boolean isRunning() {
     return lifecycle.isRunning();
+  }
+
+  /** The member's storage, or null without a data directory (tests inject failures through it). */
+  MemberStorage storage() {
+    return storage;
   }
 
   Snapshot snapshot() {
