@@ -7,8 +7,6 @@ import dev.bourne.common.testing.Await;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.net.Inbound;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,23 +15,15 @@ class DatagramFloodTest {
   @Test
   void datagramsBeyondTheQueueBoundAreDroppedNotQueued() throws Exception {
     ConvoyNode node = ConvoyNode.start(ConvoyConfig.local().build(), null);
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    try {
-      CompletableFuture<Object> busy = node.onLoop(() -> {
-        running.countDown();
-        release.await();
-        return null;
-      });
-      assertTrue(running.await(10, TimeUnit.SECONDS), "the loop never ran the blocking task");
+    try (LoopBlocker blocker = LoopBlocker.block(node)) {
       Inbound from = new Inbound(node.address(), node.address());
       int extra = 100;
       for (int i = 0; i < ConvoyNode.MAX_QUEUED_DATAGRAMS + extra; i++) {
         node.onDatagram(from, new byte[] {(byte) 0xff, (byte) i}); // not a convoy message
       }
       assertEquals(extra, node.droppedDatagrams());
-      release.countDown();
-      busy.get(10, TimeUnit.SECONDS);
+      blocker.close();
+      blocker.task.get(10, TimeUnit.SECONDS);
       // Only the queued ones reach the decoder (each counted malformed).
       Await.until("the queued datagrams are processed", Duration.ofSeconds(20),
           node::malformedMessages, n -> n >= ConvoyNode.MAX_QUEUED_DATAGRAMS);
@@ -41,7 +31,6 @@ class DatagramFloodTest {
       assertEquals(ConvoyNode.MAX_QUEUED_DATAGRAMS, node.malformedMessages());
       assertTrue(node.isRunning());
     } finally {
-      release.countDown();
       node.shutdown();
     }
   }
