@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ListenerHub<E> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ListenerHub.class);
+  private static final long STOP_WAIT_MILLIS = 1000;
   private final String name;
   private final int capacity;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -56,11 +57,31 @@ final class ListenerHub<E> implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops every listener thread and waits (at most {@link #STOP_WAIT_MILLIS} each) for it to end,
+   * so a closed member leaves no thread behind; a listener stuck in its callback is left to finish
+   * on its own, with a warning. Idempotent.
+   */
   @Override
   public void close() {
     closed = true;
-    for (Subscription s : subscriptions) {
+    List<Subscription> all = List.copyOf(subscriptions);
+    for (Subscription s : all) {
       s.close();
+    }
+    for (Subscription s : all) {
+      if (s.thread == Thread.currentThread()) {
+        continue; // a listener that closes its own member
+      }
+      try {
+        s.thread.join(STOP_WAIT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (s.thread.isAlive()) {
+        log.warn("{} listener did not stop within {} ms; leaving it to finish its callback", name, STOP_WAIT_MILLIS);
+      }
     }
   }
 

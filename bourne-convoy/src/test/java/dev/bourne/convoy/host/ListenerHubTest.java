@@ -60,4 +60,14 @@ class ListenerHubTest {
     assertFalse(Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.getName().equals("convoy-closed-hub-listener")), "a listener thread was left running");
   }
+
+  @Test
+  void closeReturnsOnlyOnceListenerThreadsHaveEnded() {
+    ListenerHub<Integer> hub = new ListenerHub<>("stopping-hub", 4);
+    hub.subscribe(e -> { });
+    hub.subscribe(e -> { });
+    hub.close();
+    assertFalse(Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("convoy-stopping-hub-listener")), "a listener thread outlived close()");
+  }
 }
