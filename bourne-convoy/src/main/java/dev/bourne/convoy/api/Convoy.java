@@ -28,6 +28,8 @@ public final class Convoy {
    *
    * @throws ConvoyException code {@code JOIN_FAILED}, listing every seed tried and its error (the
    *     member is shut down)
+   * @throws IllegalArgumentException if {@code seeds} is empty
+   * @throws NullPointerException if an argument or a seed is null
    */
   public static ConvoyHost join(ConvoyConfig config, List<HostPort> seeds) {
     return join(config, seeds, null);
@@ -41,6 +43,9 @@ public final class Convoy {
     Objects.requireNonNull(seeds, "seeds");
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("join needs at least one seed address");
+    }
+    for (HostPort seed : seeds) { // not contains(null): immutable lists throw on a null query
+      Objects.requireNonNull(seed, () -> "seeds must not contain null: " + seeds);
     }
     ConvoyNode node = ConvoyNode.start(Objects.requireNonNull(config, "config"), transport);
     try {

@@ -32,6 +32,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -478,6 +479,7 @@ public final class ConvoyNode implements ConvoyHost {
 
   @Override
   public Store storeOf(NodeId owner) {
+    Objects.requireNonNull(owner, "owner");
     return owner.equals(id()) ? localStore : new RemoteStore(this, owner);
   }
 

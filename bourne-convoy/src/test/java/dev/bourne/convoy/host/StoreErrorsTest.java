@@ -50,4 +50,13 @@ class StoreErrorsTest {
     assertEquals(ConvoyException.TOO_LARGE, refusal("k".repeat(maxKey + 1), "v"));
     assertEquals(ConvoyException.TOO_LARGE, refusal("k", "v".repeat(maxValue + 1)));
   }
+
+  @Test
+  void nullArgumentsAreNamed() {
+    assertEquals("owner", assertThrows(NullPointerException.class, () -> host.storeOf(null)).getMessage());
+    assertEquals("key", assertThrows(NullPointerException.class, () -> host.store().put(null, "v", 0)).getMessage());
+    assertEquals("value", assertThrows(NullPointerException.class, () -> host.store().put("k", null, 0)).getMessage());
+    java.util.List<dev.bourne.common.net.HostPort> withNull = java.util.Arrays.asList(host.address(), null);
+    assertThrows(NullPointerException.class, () -> Convoy.join(ConvoyConfig.local().build(), withNull));
+  }
 }
