@@ -36,8 +36,11 @@ public final class Convoy {
   }
 
   /**
-   * As {@link #join(ConvoyConfig, List)}, on a given transport (for example an in-memory one in
-   * tests); the transport is not closed with the member. A null transport means a new Netty one.
+   * As {@link #join(ConvoyConfig, List)}, on a given transport; the transport is not closed with
+   * the member. A null transport means a new Netty one. The transport must be thread-safe, as
+   * {@link Transport} requires: the member calls it from its own event-loop thread on the system
+   * clock. (The simulator's {@code InMemoryTransport} is not; simulations drive the protocol core
+   * directly.)
    */
   public static ConvoyHost join(ConvoyConfig config, List<HostPort> seeds, Transport transport) {
     Objects.requireNonNull(seeds, "seeds");
@@ -57,7 +60,12 @@ public final class Convoy {
     return node;
   }
 
-  /** As {@link #start(ConvoyConfig)}, on a given transport (not closed with the member). */
+  /**
+   * As {@link #start(ConvoyConfig)}, on a given thread-safe transport (not closed with the member;
+   * see {@link #join(ConvoyConfig, List, Transport)}).
+   *
+   * @throws NullPointerException if an argument is null
+   */
   public static ConvoyHost start(ConvoyConfig config, Transport transport) {
     return ConvoyNode.start(Objects.requireNonNull(config, "config"), Objects.requireNonNull(transport, "transport"));
   }
