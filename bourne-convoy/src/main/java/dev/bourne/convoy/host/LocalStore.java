@@ -9,6 +9,7 @@ import dev.bourne.convoy.core.SwimCore;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 /** The local member's own store: writes run on the member's loop; reads use the latest snapshot. */
 final class LocalStore implements Store {
@@ -62,7 +63,9 @@ final class LocalStore implements Store {
    * run neither on the member's event loop nor on a transport thread, or it would stall the protocol.
    */
   static <T> CompletableFuture<T> offLoop(CompletableFuture<T> f) {
-    return f.whenCompleteAsync((r, e) -> { });
+    // The common pool explicitly: with one or two cores, the default async executor would start a
+    // new thread per completion.
+    return f.whenCompleteAsync((r, e) -> { }, ForkJoinPool.commonPool());
   }
 
   /** Applies a write on the loop thread and carries out its outputs. */
