@@ -1,8 +1,6 @@
 package dev.bourne.convoy.host;
 
-import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ClosedException;
-import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.lifecycle.Lifecycle;
 import dev.bourne.common.lifecycle.LifecycleState;
@@ -592,21 +590,5 @@ public final class ConvoyNode implements ConvoyHost {
     healthHub.close();
     lifecycle.advanceTo(LifecycleState.TERMINATED);
     log.info("convoy member {} stopped", id());
-  }
-
-  /** Unwraps a future's failure into the exception a blocking caller should see. */
-  static RuntimeException unwrap(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof java.util.concurrent.CompletionException || c instanceof ExecutionException)
-        && c.getCause() != null) {
-      c = c.getCause();
-    }
-    if (c instanceof BourneException b) {
-      return b;
-    }
-    if (c instanceof RuntimeException r) {
-      return r;
-    }
-    return new BourneException(ErrorCode.INTERNAL, String.valueOf(c), c);
   }
 }

@@ -9,7 +9,6 @@ import dev.bourne.convoy.core.SwimCore;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 
 /** The local member's own store: writes run on the member's loop; reads use the latest snapshot. */
 final class LocalStore implements Store {
@@ -28,12 +27,12 @@ final class LocalStore implements Store {
 
   @Override
   public StoreResult put(String key, String value, long expectedVersion) {
-    return join(putAsync(key, value, expectedVersion));
+    return Futures.join(putAsync(key, value, expectedVersion));
   }
 
   @Override
   public StoreResult delete(String key, long expectedVersion) {
-    return join(deleteAsync(key, expectedVersion));
+    return Futures.join(deleteAsync(key, expectedVersion));
   }
 
   @Override
@@ -55,17 +54,7 @@ final class LocalStore implements Store {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return offLoop(node.onLoop(() -> apply(node, node.core(), key, value, delete, expected)));
-  }
-
-  /**
-   * The same outcome, completed on a pool thread: a caller's dependent stage (which may block) must
-   * run neither on the member's event loop nor on a transport thread, or it would stall the protocol.
-   */
-  static <T> CompletableFuture<T> offLoop(CompletableFuture<T> f) {
-    // The common pool explicitly: with one or two cores, the default async executor would start a
-    // new thread per completion.
-    return f.whenCompleteAsync((r, e) -> { }, ForkJoinPool.commonPool());
+    return Futures.offLoop(node.onLoop(() -> apply(node, node.core(), key, value, delete, expected)));
   }
 
   /** Applies a write on the loop thread and carries out its outputs. */
@@ -77,17 +66,5 @@ final class LocalStore implements Store {
       throw new ConvoyException(w.code(), w.refusal());
     }
     return new StoreResult(w.ok(), w.item());
-  }
-
-  static StoreResult join(CompletableFuture<StoreResult> f) {
-    return joinAny(f);
-  }
-
-  static <T> T joinAny(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (RuntimeException e) {
-      throw ConvoyNode.unwrap(e);
-    }
   }
 }

@@ -91,7 +91,7 @@ final class NodeDirectory implements Directory {
   private boolean onLoop(NodeId id, MemberRequest request) {
     Objects.requireNonNull(id, "id");
     node.checkRunning();
-    return LocalStore.joinAny(node.onLoop(() -> {
+    return Futures.join(node.onLoop(() -> {
       boolean ok = request.apply(node.core(), Clock.system().nanoTime(), id);
       node.process(node.core().drain());
       return ok;
