@@ -51,9 +51,21 @@ public interface Directory {
    */
   boolean fail(NodeId id);
 
-  /** Subscribes to joins, leaves, evictions and reaping. Close the returned handle to stop. */
+  /**
+   * Subscribes to joins, leaves, evictions and reaping. Events arrive on a thread of this
+   * subscription, in order, through a bounded queue: a slow listener never delays gossip, it loses
+   * the overflow and is told how many it missed ({@link Listener#onLagged}). Close the returned
+   * handle to stop.
+   *
+   * @throws dev.bourne.common.error.ClosedException if the member is closed
+   */
   AutoCloseable onMembership(Listener<MembershipEvent> listener);
 
-  /** Subscribes to alive / suspect / failed changes. Close the returned handle to stop. */
+  /**
+   * Subscribes to alive / suspect / failed changes, delivered as {@link #onMembership}'s events
+   * are. Close the returned handle to stop.
+   *
+   * @throws dev.bourne.common.error.ClosedException if the member is closed
+   */
   AutoCloseable onHealth(Listener<HealthEvent> listener);
 }

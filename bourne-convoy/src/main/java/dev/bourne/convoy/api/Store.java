@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * consistent), and writes travel to the owner, which applies the same version check and
  * disseminates the change; the caller gets the owner's answer.
  *
- * <p>Thread-safe. Must not be called from a listener callback of the same host (it would wait on the
- * thread that delivers events).
+ * <p>Thread-safe. Reads never block. The blocking writes wait for the member's event loop (and, for
+ * another member's store, for the owner's answer, bounded by the request timeout); they may be
+ * called from a listener, which has its own thread.
  */
 public interface Store {
   /** The item of {@code key} ({@link Item#ABSENT} if never written). */
@@ -23,19 +24,24 @@ public interface Store {
    * Writes {@code value} if the key's current version is {@code expectedVersion}.
    *
    * @return ok with the new item, or not ok with the current item when the version did not match
-   * @throws ConvoyException code {@code RESERVED_KEY} or {@code TOO_LARGE} for bad input (nothing
-   *     changes); {@code UNREACHABLE} or {@code TIMEOUT} if the owner cannot be reached (for a
+   * @throws ConvoyException code {@code BAD_REQUEST} for an empty key, {@code RESERVED_KEY} or
+   *     {@code TOO_LARGE} for other bad input (nothing changes); {@code UNREACHABLE} or {@code TIMEOUT} if the owner cannot be reached (for a
    *     timeout the write may or may not have been applied: read the version again);
-   *     {@code CLOSED} if the host is closed
+   *     {@code CLOSED} if the host is closed or has left the group
+   * @throws NullPointerException if the key or value is null
    */
   StoreResult put(String key, String value, long expectedVersion);
 
   /** Deletes {@code key} (leaving a tombstone) if its version is {@code expectedVersion}. Errors as {@link #put}. */
   StoreResult delete(String key, long expectedVersion);
 
-  /** {@link #put} without blocking: the future fails with the exceptions {@code put} throws. */
+  /**
+   * {@link #put} without blocking: the future fails with the exceptions {@code put} throws. It
+   * completes on a thread of {@link java.util.concurrent.ForkJoinPool#commonPool()}, never on the
+   * member's event loop or a transport thread, so dependent stages cannot stall the protocol.
+   */
   CompletableFuture<StoreResult> putAsync(String key, String value, long expectedVersion);
 
-  /** {@link #delete} without blocking. */
+  /** {@link #delete} without blocking, completing as {@link #putAsync} does. */
   CompletableFuture<StoreResult> deleteAsync(String key, long expectedVersion);
 }

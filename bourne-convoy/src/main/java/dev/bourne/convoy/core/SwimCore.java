@@ -1,7 +1,9 @@
 package dev.bourne.convoy.core;
 
+import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.api.Member;
 import dev.bourne.convoy.api.MemberState;
@@ -240,7 +242,9 @@ public final class SwimCore {
    * Writes {@code key = value} in this member's store if its current version is {@code
    * expectedVersion} (0 for an absent key), and disseminates it.
    *
-   * @throws IllegalArgumentException with a reason if the key is reserved or a size limit is exceeded
+   * @return the outcome; bad input (an empty, reserved or oversized key, an oversized value or
+   *     member total) and a write after leaving are refusals with a reason and a code, and change
+   *     nothing
    */
   public StoreWrite put(long now, String key, String value, long expectedVersion) {
     return write(key, value, false, expectedVersion);
@@ -251,8 +255,19 @@ public final class SwimCore {
     return write(key, "", true, expectedVersion);
   }
 
-  /** Result of a local write, with the reason for a refusal. */
-  public record StoreWrite(boolean ok, Item item, String refusal) {}
+  /**
+   * Result of a local write. A refusal (bad input, or a member that has left) carries its reason
+   * and the error code a caller should see; a version mismatch is not a refusal.
+   *
+   * @param refusal why the write was refused, or null
+   * @param code the code of the refusal ({@code BAD_REQUEST}, {@code RESERVED_KEY}, {@code
+   *     TOO_LARGE} or {@code CLOSED}), or null
+   */
+  public record StoreWrite(boolean ok, Item item, String refusal, ErrorCode code) {
+    StoreWrite(boolean ok, Item item) {
+      this(ok, item, null, null);
+    }
+  }
 
   private StoreWrite write(String key, String value, boolean delete, long expected) {
     Objects.requireNonNull(key, "key");
@@ -261,25 +276,28 @@ public final class SwimCore {
     Item next = new Item(value, lastOwnVersion + 1, delete);
     String bad = table.checkItem(key, next);
     if (bad != null) {
-      return new StoreWrite(false, current, bad);
+      ErrorCode code = key.isEmpty() ? ErrorCode.BAD_REQUEST
+          : key.startsWith(MemberTable.RESERVED_PREFIX) ? ConvoyException.RESERVED_KEY : ConvoyException.TOO_LARGE;
+      return new StoreWrite(false, current, bad, code);
     }
     if (left || evicted) {
-      return new StoreWrite(false, current, "member has left the group");
+      return new StoreWrite(false, current, "member has left the group", ErrorCode.CLOSED);
     }
     if (current.version() != expected) {
-      return new StoreWrite(false, current, null);
+      return new StoreWrite(false, current);
     }
     if (delete && (current.version() == 0 || current.deleted())) {
-      return new StoreWrite(true, current, null);
+      return new StoreWrite(true, current);
     }
     int after = self.itemBytes - (current.version() == 0 ? 0 : MemberTable.itemSize(key, current))
         + MemberTable.itemSize(key, next);
     if (after > config.maxMemberBytes()) {
       return new StoreWrite(false, current,
-          "member data would reach " + after + " bytes, over maxMemberBytes " + config.maxMemberBytes());
+          "member data would reach " + after + " bytes, over maxMemberBytes " + config.maxMemberBytes(),
+          ConvoyException.TOO_LARGE);
     }
     setOwnItem(key, next);
-    return new StoreWrite(true, next, null);
+    return new StoreWrite(true, next);
   }
 
   /** Someone forged a newer version of our own key: write ours again above it. */

@@ -1,8 +1,6 @@
 package dev.bourne.convoy.host;
 
-import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ClosedException;
-import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.lifecycle.Lifecycle;
 import dev.bourne.common.lifecycle.LifecycleState;
@@ -32,11 +30,14 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -44,6 +45,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,9 @@ public final class ConvoyNode implements ConvoyHost {
   static final String TCP = "convoy.tcp";
   static final String STORE = "convoy.store";
   private static final Logger log = LoggerFactory.getLogger(ConvoyNode.class);
+  /** Datagrams that may wait for the loop; more are dropped, as the network could have. */
+  static final int MAX_QUEUED_DATAGRAMS = 4096;
+  private static final long LOOP_ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final ConvoyConfig config;
   private final Transport transport;
@@ -75,11 +80,20 @@ public final class ConvoyNode implements ConvoyHost {
   private final CompletableFuture<Void> leaveSpread = new CompletableFuture<>();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
+  private final AtomicInteger queuedDatagrams = new AtomicInteger();
+  private final AtomicLong droppedDatagrams = new AtomicLong();
+  private final AtomicBoolean floodLogged = new AtomicBoolean();
+  /** Futures of loop work not yet run: shutdown fails those the stopped loop drops. */
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private final LocalStore localStore;
   private final NodeDirectory directory;
   private volatile Snapshot snapshot;
   private volatile boolean leaving;
+  /** Set on the loop when a storage write failed: the member sends nothing more and stops. */
+  private volatile boolean halted;
   private long publishedChange = -1;
+  private long loopErrorLoggedAt = Long.MIN_VALUE;
+  private long loopErrorsSuppressed;
   private ScheduledFuture<?> ticker;
 
   private ConvoyNode(ConvoyConfig config, Transport transport, boolean ownsTransport) {
@@ -225,6 +239,9 @@ public final class ConvoyNode implements ConvoyHost {
   // ---------------------------------------------------------------- loop work
 
   private void tick() {
+    if (halted) {
+      return;
+    }
     try {
       core.tick(clock.nanoTime());
       process(core.drain());
@@ -232,14 +249,28 @@ public final class ConvoyNode implements ConvoyHost {
         leaveSpread.complete(null);
       }
     } catch (RuntimeException e) {
-      log.error("convoy tick failed", e);
+      loopFailed("tick", e);
     }
   }
 
-  private void onDatagram(Inbound from, byte[] payload) {
+  /**
+   * Queues a datagram for the loop, or drops it (counted, logged once) when {@link
+   * #MAX_QUEUED_DATAGRAMS} already wait: a flood must not grow the loop's queue without bound.
+   */
+  void onDatagram(Inbound from, byte[] payload) {
+    if (queuedDatagrams.incrementAndGet() > MAX_QUEUED_DATAGRAMS) {
+      queuedDatagrams.decrementAndGet();
+      droppedDatagrams.incrementAndGet();
+      if (floodLogged.compareAndSet(false, true)) {
+        log.warn("convoy member {}: more than {} datagrams waiting for the loop; dropping (logged once; counted)",
+            core.id(), MAX_QUEUED_DATAGRAMS);
+      }
+      return;
+    }
     execute(() -> {
+      queuedDatagrams.decrementAndGet();
       Message m = decode(from, payload);
-      if (m != null) {
+      if (m != null && !halted) {
         core.receive(clock.nanoTime(), from.source(), m);
         process(core.drain());
       }
@@ -273,14 +304,17 @@ public final class ConvoyNode implements ConvoyHost {
 
   /** Carries out one step: persist, then notify, then send. Runs on the loop. */
   void process(Step step) {
+    if (halted) {
+      throw new ClosedException("convoy member " + id().shortString() + " stopped: its state could not be persisted");
+    }
     for (CoreEvent e : step.events()) {
       if (e instanceof CoreEvent.IncarnationChanged ic) {
         if (storage != null) {
-          storage.saveIncarnation(ic.incarnation());
+          persist(() -> storage.saveIncarnation(ic.incarnation()));
         }
       } else if (e instanceof CoreEvent.OwnItemChanged oi) {
         if (storage != null) {
-          storage.saveItem(oi.key(), oi.item(), oi.lastVersion());
+          persist(() -> storage.saveItem(oi.key(), oi.item(), oi.lastVersion()));
         }
       } else if (e instanceof CoreEvent.Membership m) {
         membershipHub.publish(m.event());
@@ -299,6 +333,27 @@ public final class ConvoyNode implements ConvoyHost {
     }
     if (core.changeCount() != publishedChange) {
       publish();
+    }
+  }
+
+  /**
+   * Runs one storage write. If it fails, nothing the core decided since may be sent (a peer would
+   * keep a version or incarnation this member forgets on restart, and reuse later): the member
+   * stops sending at once and shuts down, as a crash would. Runs on the loop.
+   *
+   * @throws ClosedException wrapping the storage failure
+   */
+  private void persist(Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException | Error e) { // MapDB reports a closed or broken store as an Error
+      halted = true;
+      log.error("convoy member {}: cannot persist its state; stopping as a crash would", core.id(), e);
+      new Thread(this::shutdown, "convoy-halt").start();
+      ClosedException closed = new ClosedException("convoy member " + id().shortString()
+          + " stopped: its state could not be persisted (" + e + ")");
+      closed.initCause(e);
+      throw closed;
     }
   }
 
@@ -345,9 +400,15 @@ public final class ConvoyNode implements ConvoyHost {
     snapshot = new Snapshot(core.self(), List.copyOf(members), items);
   }
 
-  /** Runs {@code work} on the loop; the future fails with {@link ClosedException} once stopped. */
+  /**
+   * Runs {@code work} on the loop; the future fails with {@link ClosedException} once stopped,
+   * including when shutdown drops the work before it ran.
+   */
   <T> CompletableFuture<T> onLoop(Callable<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
+    // Registered before it is queued, so a shutdown that drops the task always finds the future.
+    pending.add(f);
+    f.whenComplete((v, e) -> pending.remove(f));
     try {
       loop.execute(() -> {
         try {
@@ -362,13 +423,29 @@ public final class ConvoyNode implements ConvoyHost {
     return f;
   }
 
+  /**
+   * Logs a failure of loop work at most once per {@link #LOOP_ERROR_LOG_INTERVAL_NANOS}: a failure
+   * that repeats every tick (a full disk, say) must not flood the log. Runs on the loop.
+   */
+  private void loopFailed(String what, RuntimeException e) {
+    long now = clock.nanoTime();
+    if (loopErrorLoggedAt != Long.MIN_VALUE && now - loopErrorLoggedAt < LOOP_ERROR_LOG_INTERVAL_NANOS) {
+      loopErrorsSuppressed++;
+      return;
+    }
+    loopErrorLoggedAt = now;
+    log.error("convoy member {}: loop {} failed ({} more failures since the last report)", core.id(), what,
+        loopErrorsSuppressed, e);
+    loopErrorsSuppressed = 0;
+  }
+
   private void execute(Runnable work) {
     try {
       loop.execute(() -> {
         try {
           work.run();
         } catch (RuntimeException e) {
-          log.error("convoy loop task failed", e);
+          loopFailed("task", e);
         }
       });
     } catch (RejectedExecutionException ignored) {
@@ -400,6 +477,7 @@ public final class ConvoyNode implements ConvoyHost {
 
   @Override
   public Store storeOf(NodeId owner) {
+    Objects.requireNonNull(owner, "owner");
     return owner.equals(id()) ? localStore : new RemoteStore(this, owner);
   }
 
@@ -411,6 +489,11 @@ public final class ConvoyNode implements ConvoyHost {
   @Override
   public boolean isRunning() {
     return lifecycle.isRunning();
+  }
+
+  /** The member's storage, or null without a data directory (tests inject failures through it). */
+  MemberStorage storage() {
+    return storage;
   }
 
   Snapshot snapshot() {
@@ -443,6 +526,11 @@ public final class ConvoyNode implements ConvoyHost {
     return healthHub.subscribe(l);
   }
 
+  /** Datagrams dropped since start because too many were already waiting for the event loop. */
+  public long droppedDatagrams() {
+    return droppedDatagrams.get();
+  }
+
   /** Messages dropped as malformed since start. */
   public long malformedMessages() {
     return malformed.get();
@@ -455,13 +543,15 @@ public final class ConvoyNode implements ConvoyHost {
       return;
     }
     leaving = true;
+    // One deadline for both waits: close() is documented to wait at most the leave timeout.
+    long deadline = clock.nanoTime() + config.leaveTimeout().toNanos();
     try {
       onLoop(() -> {
         core.leave(clock.nanoTime());
         process(core.drain());
         return null;
-      }).get(config.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      leaveSpread.get(config.leaveTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }).get(config.leaveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      leaveSpread.get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.warn("convoy member {}: leave not fully spread within {}; stopping anyway", id(), config.leaveTimeout());
     } catch (InterruptedException e) {
@@ -486,6 +576,10 @@ public final class ConvoyNode implements ConvoyHost {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Work dropped from the queue never ran: its callers must not wait forever.
+    for (CompletableFuture<?> f : List.copyOf(pending)) {
+      f.completeExceptionally(new ClosedException("convoy member " + id().shortString() + " stopped"));
+    }
     if (ownsTransport) {
       transport.close();
     }
@@ -496,21 +590,5 @@ public final class ConvoyNode implements ConvoyHost {
     healthHub.close();
     lifecycle.advanceTo(LifecycleState.TERMINATED);
     log.info("convoy member {} stopped", id());
-  }
-
-  /** Unwraps a future's failure into the exception a blocking caller should see. */
-  static RuntimeException unwrap(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof java.util.concurrent.CompletionException || c instanceof ExecutionException)
-        && c.getCause() != null) {
-      c = c.getCause();
-    }
-    if (c instanceof BourneException b) {
-      return b;
-    }
-    if (c instanceof RuntimeException r) {
-      return r;
-    }
-    return new BourneException(ErrorCode.INTERNAL, String.valueOf(c), c);
   }
 }

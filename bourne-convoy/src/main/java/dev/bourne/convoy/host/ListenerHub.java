@@ -1,5 +1,6 @@
 package dev.bourne.convoy.host;
 
+import dev.bourne.common.error.ClosedException;
 import dev.bourne.convoy.api.Listener;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,19 +20,30 @@ import org.slf4j.LoggerFactory;
  */
 final class ListenerHub<E> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ListenerHub.class);
+  private static final long STOP_WAIT_MILLIS = 1000;
   private final String name;
   private final int capacity;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   ListenerHub(String name, int capacity) {
     this.name = name;
     this.capacity = capacity;
   }
 
-  /** Adds a listener; closing the handle stops its thread. */
+  /**
+   * Adds a listener; closing the handle stops its thread.
+   *
+   * @throws ClosedException if the hub is closed (its thread would never be stopped)
+   */
   AutoCloseable subscribe(Listener<E> listener) {
     Subscription s = new Subscription(listener);
     subscriptions.add(s);
+    // Checked after adding: a close() running concurrently either sees s or is seen here.
+    if (closed) {
+      subscriptions.remove(s);
+      throw new ClosedException(name + " listeners are closed");
+    }
     s.thread.start();
     return s::close;
   }
@@ -45,10 +57,31 @@ final class ListenerHub<E> implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops every listener thread and waits (at most {@link #STOP_WAIT_MILLIS} each) for it to end,
+   * so a closed member leaves no thread behind; a listener stuck in its callback is left to finish
+   * on its own, with a warning. Idempotent.
+   */
   @Override
   public void close() {
-    for (Subscription s : subscriptions) {
+    closed = true;
+    List<Subscription> all = List.copyOf(subscriptions);
+    for (Subscription s : all) {
       s.close();
+    }
+    for (Subscription s : all) {
+      if (s.thread == Thread.currentThread()) {
+        continue; // a listener that closes its own member
+      }
+      try {
+        s.thread.join(STOP_WAIT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (s.thread.isAlive()) {
+        log.warn("{} listener did not stop within {} ms; leaving it to finish its callback", name, STOP_WAIT_MILLIS);
+      }
     }
   }
 

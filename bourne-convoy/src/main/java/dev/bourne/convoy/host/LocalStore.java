@@ -27,12 +27,12 @@ final class LocalStore implements Store {
 
   @Override
   public StoreResult put(String key, String value, long expectedVersion) {
-    return join(putAsync(key, value, expectedVersion));
+    return Futures.join(putAsync(key, value, expectedVersion));
   }
 
   @Override
   public StoreResult delete(String key, long expectedVersion) {
-    return join(deleteAsync(key, expectedVersion));
+    return Futures.join(deleteAsync(key, expectedVersion));
   }
 
   @Override
@@ -54,7 +54,7 @@ final class LocalStore implements Store {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return node.onLoop(() -> apply(node, node.core(), key, value, delete, expected));
+    return Futures.offLoop(node.onLoop(() -> apply(node, node.core(), key, value, delete, expected)));
   }
 
   /** Applies a write on the loop thread and carries out its outputs. */
@@ -63,21 +63,8 @@ final class LocalStore implements Store {
     SwimCore.StoreWrite w = delete ? core.delete(now, key, expected) : core.put(now, key, value, expected);
     node.process(core.drain());
     if (w.refusal() != null) {
-      boolean reserved = w.refusal().contains("reserved");
-      throw new ConvoyException(reserved ? ConvoyException.RESERVED_KEY : ConvoyException.TOO_LARGE, w.refusal());
+      throw new ConvoyException(w.code(), w.refusal());
     }
     return new StoreResult(w.ok(), w.item());
-  }
-
-  static StoreResult join(CompletableFuture<StoreResult> f) {
-    return joinAny(f);
-  }
-
-  static <T> T joinAny(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (RuntimeException e) {
-      throw ConvoyNode.unwrap(e);
-    }
   }
 }

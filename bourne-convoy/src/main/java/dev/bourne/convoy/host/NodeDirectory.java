@@ -1,11 +1,13 @@
 package dev.bourne.convoy.host;
 
 import dev.bourne.common.id.NodeId;
+import dev.bourne.common.time.Clock;
 import dev.bourne.convoy.api.Directory;
 import dev.bourne.convoy.api.HealthEvent;
 import dev.bourne.convoy.api.Listener;
 import dev.bourne.convoy.api.Member;
 import dev.bourne.convoy.api.MembershipEvent;
+import dev.bourne.convoy.core.SwimCore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,26 +69,30 @@ final class NodeDirectory implements Directory {
 
   @Override
   public Optional<String> value(NodeId id, String key) {
+    Objects.requireNonNull(key, "key");
     return get(id).flatMap(m -> m.value(key));
   }
 
   @Override
   public boolean evict(NodeId id) {
-    Objects.requireNonNull(id, "id");
-    node.checkRunning();
-    return LocalStore.joinAny(node.onLoop(() -> {
-      boolean ok = node.core().evict(dev.bourne.common.time.Clock.system().nanoTime(), id);
-      node.process(node.core().drain());
-      return ok;
-    }));
+    return onLoop(id, SwimCore::evict);
   }
 
   @Override
   public boolean fail(NodeId id) {
+    return onLoop(id, SwimCore::fail);
+  }
+
+  /** A core request about one member, made on the loop, its outputs carried out before it returns. */
+  private interface MemberRequest {
+    boolean apply(SwimCore core, long now, NodeId id);
+  }
+
+  private boolean onLoop(NodeId id, MemberRequest request) {
     Objects.requireNonNull(id, "id");
     node.checkRunning();
-    return LocalStore.joinAny(node.onLoop(() -> {
-      boolean ok = node.core().fail(dev.bourne.common.time.Clock.system().nanoTime(), id);
+    return Futures.join(node.onLoop(() -> {
+      boolean ok = request.apply(node.core(), Clock.system().nanoTime(), id);
       node.process(node.core().drain());
       return ok;
     }));

@@ -37,12 +37,12 @@ final class RemoteStore implements Store {
 
   @Override
   public StoreResult put(String key, String value, long expectedVersion) {
-    return LocalStore.join(putAsync(key, value, expectedVersion));
+    return Futures.join(putAsync(key, value, expectedVersion));
   }
 
   @Override
   public StoreResult delete(String key, long expectedVersion) {
-    return LocalStore.join(deleteAsync(key, expectedVersion));
+    return Futures.join(deleteAsync(key, expectedVersion));
   }
 
   @Override
@@ -70,7 +70,7 @@ final class RemoteStore implements Store {
           "member " + owner + " is " + (m == null ? "unknown" : m.state()) + "; its store cannot be written"));
     }
     byte[] request = StoreRpc.request(owner, key, value, delete, expected);
-    return node.transport().call(m.address(), ConvoyNode.STORE, request, node.config().requestTimeout())
+    return Futures.offLoop(node.transport().call(m.address(), ConvoyNode.STORE, request, node.config().requestTimeout())
         .handle((reply, err) -> {
           if (err == null) {
             return StoreRpc.response(reply);
@@ -84,6 +84,6 @@ final class RemoteStore implements Store {
                 + b.getMessage(), b);
           }
           throw new ConvoyException(ErrorCode.INTERNAL, "remote write to " + owner + " failed: " + c, c);
-        });
+        }));
   }
 }

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -82,8 +83,15 @@ public final class MemberStorage implements AutoCloseable {
     return out;
   }
 
-  /** Starts a new life: records the id and the incarnation it will use. */
+  /**
+   * Starts a new life: records the id and the incarnation it will use. A new identity (an id other
+   * than the stored one) starts with an empty store, whatever an earlier identity left behind.
+   */
   public synchronized void begin(NodeId nodeId, long inc) {
+    if (!nodeId.toString().equals(id.get())) {
+      items.clear();
+      lastVersion.set(0);
+    }
     id.set(nodeId.toString());
     incarnation.set(inc);
     db.commit();
@@ -125,7 +133,11 @@ public final class MemberStorage implements AutoCloseable {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeLong(item.version());
       out.writeBoolean(item.deleted());
-      out.writeUTF(item.value());
+      // Plain UTF-8 with an int length: writeUTF caps at 65535 bytes of modified UTF-8, which a
+      // permitted value (maxValueBytes up to 60000 UTF-8 bytes) can exceed with non-BMP characters.
+      byte[] value = item.value().getBytes(StandardCharsets.UTF_8);
+      out.writeInt(value.length);
+      out.write(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -136,7 +148,11 @@ public final class MemberStorage implements AutoCloseable {
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(b))) {
       long version = in.readLong();
       boolean deleted = in.readBoolean();
-      return new Item(in.readUTF(), version, deleted);
+      int length = in.readInt();
+      if (length < 0 || length > in.available()) {
+        throw new IOException("value length " + length + " does not fit the record");
+      }
+      return new Item(new String(in.readNBytes(length), StandardCharsets.UTF_8), version, deleted);
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt item record", e);
     }

@@ -2,7 +2,11 @@ package dev.bourne.convoy.host;
 
 import dev.bourne.common.testing.Await;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bourne.common.error.ClosedException;
 
 import dev.bourne.convoy.api.Listener;
 import java.time.Duration;
@@ -46,5 +50,24 @@ class ListenerHubTest {
       assertTrue(lagged.get() >= 1000 - 6, "missed " + lagged.get());
       assertTrue(seen.size() >= 1);
     }
+  }
+
+  @Test
+  void subscribingAfterCloseIsRefusedAndStartsNoThread() {
+    ListenerHub<Integer> hub = new ListenerHub<>("closed-hub", 4);
+    hub.close();
+    assertThrows(ClosedException.class, () -> hub.subscribe(e -> { }));
+    assertFalse(Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("convoy-closed-hub-listener")), "a listener thread was left running");
+  }
+
+  @Test
+  void closeReturnsOnlyOnceListenerThreadsHaveEnded() {
+    ListenerHub<Integer> hub = new ListenerHub<>("stopping-hub", 4);
+    hub.subscribe(e -> { });
+    hub.subscribe(e -> { });
+    hub.close();
+    assertFalse(Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("convoy-stopping-hub-listener")), "a listener thread outlived close()");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.convoy.api.Convoy;
@@ -210,7 +211,7 @@ class LoopbackClusterTest {
     Await.until("the evicted member stops", LONG, () -> !x.isRunning());
     Await.until("all see it evicted", LONG, () -> all.subList(0, 3).stream()
         .allMatch(h -> h.directory().get(x.id()).map(m -> m.state() == MemberState.EVICTED).orElse(false)));
-    ConvoyException closed = assertThrows(RuntimeException.class, () -> x.store().put("k", "v", 0)) instanceof ConvoyException c ? c : null;
-    assertEquals(null, closed, "a closed member reports CLOSED, not a convoy error");
+    ClosedException closed = assertThrows(ClosedException.class, () -> x.store().put("k", "v", 0));
+    assertEquals(ErrorCode.CLOSED, closed.code());
   }
 }

@@ -35,4 +35,39 @@ class MemberStorageTest {
       assertTrue(s.items().isEmpty());
     }
   }
+
+  @Test
+  void aLargestValueOfNonBmpCharactersRoundTrips(@TempDir Path dir) {
+    // 15,000 four-byte characters: 60,000 bytes of UTF-8, the most maxValueBytes allows, and
+    // 90,000 bytes in DataOutput's modified UTF-8.
+    String value = "\uD83D\uDE00".repeat(15_000);
+    Item item = new Item(value, 1, false);
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      s.begin(NodeId.random(), 1);
+      s.saveItem("emoji", item, 1);
+    }
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      assertEquals(item, s.items().get("emoji"));
+    }
+  }
+
+  @Test
+  void aNewIdentityNeverInheritsItemsAWipedOneLeftBehind(@TempDir Path dir) {
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      s.begin(NodeId.random(), 1);
+      s.wipe();
+      // A write of the evicted identity that landed after the wipe.
+      s.saveItem("late", new Item("stale", 9, false), 9);
+    }
+    NodeId fresh = NodeId.random();
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      assertTrue(s.id().isEmpty());
+      s.begin(fresh, 1);
+    }
+    try (MemberStorage s = MemberStorage.open(dir)) {
+      assertEquals(Optional.of(fresh), s.id());
+      assertEquals(Map.of(), s.items());
+      assertEquals(0, s.lastVersion());
+    }
+  }
 }
