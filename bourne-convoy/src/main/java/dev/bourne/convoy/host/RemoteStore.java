@@ -4,12 +4,9 @@ import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.convoy.api.ConvoyException;
-import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.api.Member;
-import dev.bourne.convoy.api.Store;
 import dev.bourne.convoy.api.StoreResult;
 import dev.bourne.net.RemoteException;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,51 +16,21 @@ import java.util.concurrent.CompletionException;
  * checks the version, applies and disseminates). The owner's refusal keeps its code; an owner that
  * cannot be reached gives {@code UNREACHABLE} or {@code TIMEOUT}.
  */
-final class RemoteStore implements Store {
-  private final ConvoyNode node;
+final class RemoteStore extends StoreBase {
   private final NodeId owner;
 
   RemoteStore(ConvoyNode node, NodeId owner) {
-    this.node = node;
+    super(node);
     this.owner = Objects.requireNonNull(owner, "owner");
   }
 
   @Override
-  public Item get(String key) {
-    Objects.requireNonNull(key, "key");
-    Map<String, Item> items = node.snapshot().items().getOrDefault(owner, Map.of());
-    return items.getOrDefault(key, Item.ABSENT);
+  NodeId owner() {
+    return owner;
   }
 
   @Override
-  public StoreResult put(String key, String value, long expectedVersion) {
-    return Futures.join(putAsync(key, value, expectedVersion));
-  }
-
-  @Override
-  public StoreResult delete(String key, long expectedVersion) {
-    return Futures.join(deleteAsync(key, expectedVersion));
-  }
-
-  @Override
-  public CompletableFuture<StoreResult> putAsync(String key, String value, long expectedVersion) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(value, "value");
-    return call(key, value, false, expectedVersion);
-  }
-
-  @Override
-  public CompletableFuture<StoreResult> deleteAsync(String key, long expectedVersion) {
-    Objects.requireNonNull(key, "key");
-    return call(key, "", true, expectedVersion);
-  }
-
-  private CompletableFuture<StoreResult> call(String key, String value, boolean delete, long expected) {
-    try {
-      node.checkRunning();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+  CompletableFuture<StoreResult> write(String key, String value, boolean delete, long expected) {
     Member m = node.snapshot().members().stream().filter(x -> x.id().equals(owner)).findFirst().orElse(null);
     if (m == null || !m.state().isActive()) {
       return CompletableFuture.failedFuture(new ConvoyException(ConvoyException.NO_SUCH_MEMBER,
