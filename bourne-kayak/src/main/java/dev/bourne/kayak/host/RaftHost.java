@@ -227,10 +227,18 @@ public final class RaftHost implements KayakHost {
         writer.submit(batch);
       }
     }
-    send(r.messages());
+    // New entries go to the followers first; a Ready without any (typically the leader telling
+    // followers a new commit index) first completes the callers waiting on its commits.
+    boolean commitsFirst = r.entries().isEmpty();
+    if (!commitsFirst) {
+      send(r.messages());
+    }
     if (!r.committed().isEmpty()) {
       proposals.committed(r.committed());
       commits.advance(r.committed().get(r.committed().size() - 1).index());
+    }
+    if (commitsFirst) {
+      send(r.messages());
     }
     r.reads().forEach(requests::onRead);
     r.status().ifPresent(this::onStatus);
