@@ -63,7 +63,7 @@ public final class RaftHost implements KayakHost {
   private static final String ACK_KEY = "host.acked";
   private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
   private static final int PEERS_EVERY_HEARTBEATS = 20;
-  /** Readys with at most this many entries are written on the loop when the writer is idle. */
+  /** Readys with at most this many entries may be written on the loop when the writer is idle. */
   static final int INLINE_WRITE_MAX_ENTRIES = 8;
 
   final KayakConfig config;
@@ -222,7 +222,7 @@ public final class RaftHost implements KayakHost {
       batch = new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages());
       // A small write while the writer is idle is done right here, after everything else of this
       // Ready (messages out, callers completed); bigger ones overlap with the loop's work.
-      inline = r.entries().size() <= INLINE_WRITE_MAX_ENTRIES && writer.idle();
+      inline = r.entries().size() <= INLINE_WRITE_MAX_ENTRIES && writer.idle() && inlineAllowed(r);
       if (!inline) {
         writer.submit(batch);
       }
@@ -246,6 +246,16 @@ public final class RaftHost implements KayakHost {
     if (inline) {
       writer.writeInline(batch);
     }
+  }
+
+  /**
+   * A leader blocks its loop for an inline fsync only when nothing else is replicating (every
+   * entry before this Ready's is committed): with appends pipelined, the loop must keep taking
+   * acknowledgements and sending while the writer thread syncs.
+   */
+  private boolean inlineAllowed(Ready r) {
+    return core.role() != dev.bourne.kayak.core.Role.LEADER
+        || core.lastIndex() - core.commitIndex() <= r.entries().size();
   }
 
   private void onDurable(long lastIndex, long lastTerm) {
