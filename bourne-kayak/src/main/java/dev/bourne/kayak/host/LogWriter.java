@@ -13,10 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage-writer thread of a host: group commit. It takes every batch queued since its last
  * round, applies them in order (consecutive appends merged into one write), makes them durable with
- * one {@link LogStorage#sync()}, and then reports once for the whole round.
+ * one {@link LogStorage#sync()}, and then reports once for the whole round. When it is idle, the
+ * event loop may instead write a small batch itself ({@link #writeInline}): with one append in
+ * flight, the two thread hand-offs of the queued path cost about as much as the fsync.
  *
- * <p>Threading: {@link #submit} from the event-loop thread; the callbacks run on the writer thread
- * and must only hand work back to the event loop.
+ * <p>Threading: {@link #submit}, {@link #idle} and {@link #writeInline} from the event-loop thread;
+ * the callbacks run on the writer thread (or, for inline writes, on the event loop) and must only
+ * hand work back to the event loop.
  */
 final class LogWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
@@ -51,6 +54,10 @@ final class LogWriter implements AutoCloseable {
   private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean stopped;
+  /** Seq of the last batch handed over, inline or queued (event-loop thread only). */
+  private long submittedSeq;
+  /** Seq of the last batch made durable and reported; written by whichever thread wrote it. */
+  private volatile long durableSeq;
   private long rounds;
   private long batches;
 
@@ -68,7 +75,39 @@ final class LogWriter implements AutoCloseable {
   /** Queues a batch; batches are written in submission order. */
   void submit(Batch batch) {
     if (!stopped) {
+      submittedSeq = batch.seq();
       queue.add(batch);
+    }
+  }
+
+  /**
+   * True if every batch handed over so far is durable and reported, so the writer thread has nothing
+   * queued or in progress (and, the caller being the only producer, will not start anything).
+   * Event-loop thread only.
+   */
+  boolean idle() {
+    return !stopped && durableSeq == submittedSeq;
+  }
+
+  /**
+   * Writes, syncs and reports {@code batch} on the calling thread, skipping two thread hand-offs
+   * (to the writer and back), which dominate latency when one small batch is in flight. Only
+   * when {@link #idle()}: write order stays submission order. The listener runs on this thread.
+   * Event-loop thread only.
+   *
+   * @throws IllegalStateException if the writer is not idle
+   * @throws RuntimeException what storage threw; the writer then stops, as after a failed round
+   */
+  void writeInline(Batch batch) {
+    if (!idle()) {
+      throw new IllegalStateException("writer busy: " + submittedSeq + " submitted, " + durableSeq + " durable");
+    }
+    submittedSeq = batch.seq();
+    try {
+      write(List.of(batch));
+    } catch (RuntimeException e) {
+      stopped = true;
+      throw e;
     }
   }
 
@@ -115,7 +154,10 @@ final class LogWriter implements AutoCloseable {
     rounds++;
     batches += round.size();
     long last = storage.lastIndex();
-    listener.durable(round.get(round.size() - 1).seq(), last, storage.termAt(last), toSend);
+    long seq = round.get(round.size() - 1).seq();
+    listener.durable(seq, last, storage.termAt(last), toSend);
+    // only now: an inline write that this lets through must not overtake these acknowledgements
+    durableSeq = seq;
   }
 
   private void flush(List<Entry> pending) {

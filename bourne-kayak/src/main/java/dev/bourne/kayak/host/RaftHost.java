@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li>hard state (term, vote) saved through {@link MapDbMetaStorage} before any message of the
  *       same Ready is sent;
  *   <li>log writes handed to the {@link LogWriter} thread, which group-commits them (one fsync per
- *       round) and reports back, after which acknowledgements that depend on them are sent;
+ *       round) and reports back, after which acknowledgements that depend on them are sent (a
+ *       small write while the writer is idle is done on the loop itself, after the Ready's
+ *       messages left and its commits were delivered);
  *   <li>messages sent one-way over the {@link Transport} as protobuf (method {@code kayak.raft});
  *   <li>committed entries published to subscriptions and to callers waiting on their appends.
  * </ul>
@@ -61,6 +63,8 @@ public final class RaftHost implements KayakHost {
   private static final String ACK_KEY = "host.acked";
   private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
   private static final int PEERS_EVERY_HEARTBEATS = 20;
+  /** Readys with at most this many entries may be written on the loop when the writer is idle. */
+  static final int INLINE_WRITE_MAX_ENTRIES = 8;
 
   final KayakConfig config;
   final NodeId id;
@@ -198,6 +202,8 @@ public final class RaftHost implements KayakHost {
   }
 
   private void afterBatch() {
+    // forwards first: they do not depend on the Ready, which may block on an inline fsync
+    requests.flushForwards();
     int rounds = 0;
     while (core.hasReady() && rounds++ < 64) {
       handle(core.ready());
@@ -210,19 +216,48 @@ public final class RaftHost implements KayakHost {
     if (r.truncateFrom() > 0) {
       proposals.truncatedFrom(r.truncateFrom());
     }
+    LogWriter.Batch batch = null;
+    boolean inline = false;
     if (r.truncateFrom() > 0 || !r.entries().isEmpty() || !r.persistedMessages().isEmpty()) {
-      writer.submit(new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages()));
+      batch = new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages());
+      // A small write while the writer is idle is done right here, after everything else of this
+      // Ready (messages out, callers completed); bigger ones overlap with the loop's work.
+      inline = r.entries().size() <= INLINE_WRITE_MAX_ENTRIES && writer.idle() && inlineAllowed(r);
+      if (!inline) {
+        writer.submit(batch);
+      }
     }
-    send(r.messages());
+    // New entries go to the followers first; a Ready without any (typically the leader telling
+    // followers a new commit index) first completes the callers waiting on its commits.
+    boolean commitsFirst = r.entries().isEmpty();
+    if (!commitsFirst) {
+      send(r.messages());
+    }
     if (!r.committed().isEmpty()) {
       // Advance first: once an append's future completes, committed() must already include it
       // (applications acknowledge up to it, and Sync.ack checks against committed()).
       commits.advance(r.committed().get(r.committed().size() - 1).index());
       proposals.committed(r.committed());
     }
+    if (commitsFirst) {
+      send(r.messages());
+    }
     r.reads().forEach(requests::onRead);
     r.status().ifPresent(this::onStatus);
     r.membership().ifPresent(this::onMembership);
+    if (inline) {
+      writer.writeInline(batch);
+    }
+  }
+
+  /**
+   * A leader blocks its loop for an inline fsync only when nothing else is replicating (every
+   * entry before this Ready's is committed): with appends pipelined, the loop must keep taking
+   * acknowledgements and sending while the writer thread syncs.
+   */
+  private boolean inlineAllowed(Ready r) {
+    return core.role() != dev.bourne.kayak.core.Role.LEADER
+        || core.lastIndex() - core.commitIndex() <= r.entries().size();
   }
 
   private void onDurable(long lastIndex, long lastTerm) {
@@ -327,7 +362,11 @@ public final class RaftHost implements KayakHost {
       if (!toSend.isEmpty() && !stopped) {
         send(toSend, false);
       }
-      loop.execute(() -> onDurable(lastIndex, lastTerm));
+      if (loop.inLoop()) {
+        onDurable(lastIndex, lastTerm);
+      } else {
+        loop.execute(() -> onDurable(lastIndex, lastTerm));
+      }
     }
 
     @Override
