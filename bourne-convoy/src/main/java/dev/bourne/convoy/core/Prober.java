@@ -165,7 +165,9 @@ final class Prober {
       core.health().adjust(1);
     }
     Entry e = core.entry(p.target);
-    if (e != null && e.state == MemberState.ALIVE) {
+    // A failed probe of a member already suspected elsewhere is an independent confirmation
+    // (Lifeguard): it shortens the suspicion timeout everywhere it spreads.
+    if (e != null && (e.state == MemberState.ALIVE || e.state == MemberState.SUSPECT)) {
       core.suspectFromProbe(now, e);
     }
   }
