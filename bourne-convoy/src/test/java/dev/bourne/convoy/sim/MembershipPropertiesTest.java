@@ -74,6 +74,41 @@ class MembershipPropertiesTest {
     });
   }
 
+  /**
+   * Lifeguard: members whose own probes of the suspect fail confirm the suspicion independently,
+   * which shrinks everyone's timeout from the maximum towards the minimum. So from the first
+   * suspicion of a crashed member to the last member marking it failed takes well under the maximum
+   * suspicion timeout (here: at most twice the minimum, while the maximum is four times it).
+   */
+  @Test
+  void independentConfirmationsShortenTheSuspicionOfACrashedMember() {
+    Seeds.forEach(60, seed -> {
+      int n = 8 + (int) Math.floorMod(seed, 8);
+      SimCluster c = formed(seed, n);
+      Node victim = c.nodes().get((int) Math.floorMod(seed * 5, n));
+      long[] firstSuspect = {Long.MAX_VALUE};
+      long[] lastFailed = {0};
+      c.onEvent(e -> {
+        if (e.event() instanceof CoreEvent.Health h && h.event().member().id().equals(victim.id())) {
+          if (h.event().health() == MemberState.SUSPECT) {
+            firstSuspect[0] = Math.min(firstSuspect[0], e.nanos());
+          } else if (h.event().health() == MemberState.FAILED) {
+            lastFailed[0] = Math.max(lastFailed[0], e.nanos());
+          }
+        }
+      });
+      c.crash(victim);
+      assertTrue(c.runUntil(() -> c.live().stream()
+          .allMatch(x -> x.core().stateOf(victim.id()) == MemberState.FAILED), CONFIG.failureDetectionBound(n), STEP),
+          "the crash was not detected by all within the bound");
+      Duration suspected = Duration.ofNanos(lastFailed[0] - firstSuspect[0]);
+      Duration limit = CONFIG.suspicionMinTimeout(n).multipliedBy(2);
+      assertTrue(suspected.compareTo(limit) <= 0, "confirmations did not shorten the suspicion: "
+          + suspected + " from first suspicion to the last FAILED, limit " + limit + ", maximum "
+          + CONFIG.suspicionMaxTimeout(n));
+    });
+  }
+
   @Test
   void noLiveMemberIsDeclaredFailedUnderTenPercentLoss() {
     Seeds.forEach(100, seed -> {
