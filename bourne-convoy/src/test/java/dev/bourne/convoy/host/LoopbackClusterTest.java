@@ -135,7 +135,7 @@ class LoopbackClusterTest {
 
   @Test
   void aRestartedMemberComesBackWithAHigherIncarnationAndItsData(@TempDir Path dir) {
-    List<ConvoyHost> all = cluster(4);
+    List<ConvoyHost> all = cluster(5);
     ConvoyConfig persistent = ConvoyConfig.local().dataDir(dir).build();
     ConvoyHost x = join(persistent, all.get(0));
     all.add(x);
@@ -205,7 +205,7 @@ class LoopbackClusterTest {
 
   @Test
   void anEvictedMemberCloses() {
-    List<ConvoyHost> all = cluster(4);
+    List<ConvoyHost> all = cluster(5);
     ConvoyHost x = all.get(3);
     assertTrue(all.get(0).directory().evict(x.id()));
     Await.until("the evicted member stops", LONG, () -> !x.isRunning());
