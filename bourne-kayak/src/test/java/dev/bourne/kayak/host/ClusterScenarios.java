@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.net.HostPort;
+import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.api.Kayak;
@@ -60,7 +61,7 @@ abstract class ClusterScenarios {
     Path data = dir.resolve("m" + names++);
     KayakHost h = Kayak.start(config(data), transport(new HostPort("127.0.0.1", 0)), true);
     hosts.add(h);
-    Await.until(WAIT, "first member leads", () -> h.role() == Role.LEADER);
+    Await.until("first member leads", WAIT, () -> h.role() == Role.LEADER);
     return h;
   }
 
@@ -76,7 +77,7 @@ abstract class ClusterScenarios {
     for (int i = 1; i < size; i++) {
       join(hosts.get(i - 1));
     }
-    Await.until(WAIT, size + " voters everywhere", () -> hosts.stream().allMatch(
+    Await.until(size + " voters everywhere", WAIT, () -> hosts.stream().allMatch(
         h -> h.roster().stream().filter(Member::voter).count() == size));
     return new ArrayList<>(hosts);
   }
@@ -136,7 +137,7 @@ abstract class ClusterScenarios {
     // Leadership transfer, asked on a member that is not the leader (forwarded).
     KayakHost target = c.stream().filter(h -> h.role() != Role.LEADER && h != follower).findFirst().orElseThrow();
     follower.transferLeadership(target.id()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    Await.until(WAIT, "target leads", () -> target.role() == Role.LEADER);
+    Await.until("target leads", WAIT, () -> target.role() == Role.LEADER);
     assertTrue(target.log().append(bytes("after-transfer")).get(WAIT.toSeconds(), TimeUnit.SECONDS).index() > last);
   }
 
@@ -155,7 +156,7 @@ abstract class ClusterScenarios {
     old.shutdown();
     List<KayakHost> live = new ArrayList<>(c);
     live.remove(old);
-    Await.until(electionBound(), "a new leader among the survivors",
+    Await.until("a new leader among the survivors", electionBound(),
         () -> leaderOf(live) != null && leaderOf(live).term() > old.term());
     long electedMs = (System.nanoTime() - killedAt) / 1_000_000;
     System.out.println("new leader elected " + electedMs + " ms after the leader was killed");
@@ -191,7 +192,7 @@ abstract class ClusterScenarios {
     hosts.add(back);
     assertEquals(victim.id(), back.id());
     long target = last;
-    Await.until(WAIT, "restarted member catches up", () -> back.log().committed() >= target);
+    Await.until("restarted member catches up", WAIT, () -> back.log().committed() >= target);
     assertEquals(200, events(readAll(back, last)).stream().filter(s -> s.startsWith("while-down-")).count());
   }
 
@@ -202,7 +203,7 @@ abstract class ClusterScenarios {
       join(hosts.get(hosts.size() - 1));
       first.log().append(bytes("grow-" + i)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
-    Await.until(WAIT, "five voters", () -> first.roster().stream().filter(Member::voter).count() == 5);
+    Await.until("five voters", WAIT, () -> first.roster().stream().filter(Member::voter).count() == 5);
     KayakHost leader = leaderOf(hosts);
     List<KayakHost> leaving = new ArrayList<>();
     leaving.add(leader);
@@ -211,7 +212,7 @@ abstract class ClusterScenarios {
       h.close();
       hosts.remove(h);
     }
-    Await.until(WAIT, "three voters left", () -> hosts.stream().allMatch(
+    Await.until("three voters left", WAIT, () -> hosts.stream().allMatch(
         h -> h.roster().stream().filter(Member::voter).count() == 3 && h.roster().size() == 3));
     Entry e = hosts.get(0).log().append(bytes("after-shrink")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     for (KayakHost h : hosts) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.error.TimedOutException;
+import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.Kayak;
 import dev.bourne.kayak.api.KayakConfig;
@@ -41,7 +42,7 @@ class HostApiTest {
 
   private KayakHost solo() {
     host = Kayak.start(KayakConfig.builder(dir.resolve("solo")).tick(Duration.ofMillis(20)).build());
-    Await.until(WAIT, "solo leads", () -> host.role() == Role.LEADER);
+    Await.until("solo leads", WAIT, () -> host.role() == Role.LEADER);
     return host;
   }
 
@@ -133,8 +134,8 @@ class HostApiTest {
     host = Kayak.start(KayakConfig.builder(dir.resolve("l")).tick(Duration.ofMillis(20)).build());
     host.onRoleChange(roles::add);
     host.onTermChange(terms::add);
-    Await.until(WAIT, "leader", () -> host.role() == Role.LEADER);
-    Await.until(WAIT, "listeners told", () -> roles.contains(Role.LEADER));
+    Await.until("leader", WAIT, () -> host.role() == Role.LEADER);
+    Await.until("listeners told", WAIT, () -> roles.contains(Role.LEADER));
     assertTrue(host.term() >= 1);
     assertEquals(1, host.roster().size());
     assertEquals(host.id(), host.leader().orElseThrow().id());

@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.api.Kayak;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
@@ -54,10 +55,10 @@ class HostErrorsTest {
   private List<KayakHost> cluster(Duration appendTimeout) {
     KayakHost first = Kayak.start(config("a", appendTimeout));
     hosts.add(first);
-    Await.until(WAIT, "first leads", () -> first.role() == Role.LEADER);
+    Await.until("first leads", WAIT, () -> first.role() == Role.LEADER);
     hosts.add(Kayak.join(config("b", appendTimeout), List.of(first.address())));
     hosts.add(Kayak.join(config("c", appendTimeout), List.of(hosts.get(1).address())));
-    Await.until(WAIT, "three voters", () -> hosts.stream().allMatch(
+    Await.until("three voters", WAIT, () -> hosts.stream().allMatch(
         h -> h.roster().stream().filter(Member::voter).count() == 3 && h.leader().isPresent()));
     return hosts;
   }
@@ -88,7 +89,7 @@ class HostErrorsTest {
     KayakHost target = hosts.get(1);
     client = NettyTransport.start(TransportConfig.builder().build());
     client.send(target.address(), RaftHost.RAFT_METHOD, new byte[] {(byte) 0xff, 0x01, 0x02}).get(5, TimeUnit.SECONDS);
-    Await.until(WAIT, "malformed message counted", () -> ((RaftHost) target).malformedMessages() > 0);
+    Await.until("malformed message counted", WAIT, () -> ((RaftHost) target).malformedMessages() > 0);
     ExecutionException e = assertThrows(ExecutionException.class, () -> client.call(target.address(),
         Requests.APPEND, new byte[] {(byte) 0xff, 0x7f}, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertEquals(ErrorCode.BAD_REQUEST, assertInstanceOf(RemoteException.class, cause(e)).code());
@@ -107,7 +108,7 @@ class HostErrorsTest {
         h.shutdown();
       }
     }
-    Await.until(WAIT, "survivor knows no leader", () -> survivor.leader().isEmpty() && survivor.role() != Role.LEADER);
+    Await.until("survivor knows no leader", WAIT, () -> survivor.leader().isEmpty() && survivor.role() != Role.LEADER);
     long start = System.nanoTime();
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> survivor.log().append("lost".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -122,7 +123,7 @@ class HostErrorsTest {
   void aClosedHostFailsRequestsWithClosed() throws Exception {
     KayakHost h = Kayak.start(config("solo", Duration.ofSeconds(5)));
     hosts.add(h);
-    Await.until(WAIT, "solo leads", () -> h.role() == Role.LEADER);
+    Await.until("solo leads", WAIT, () -> h.role() == Role.LEADER);
     long first = h.log().append("one".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS).index();
     Subscription s = h.log().listen(1);
     h.close();
@@ -133,7 +134,7 @@ class HostErrorsTest {
     KayakHost again = Kayak.start(config("solo", Duration.ofSeconds(5)));
     hosts.add(again);
     assertEquals(h.id(), again.id());
-    Await.until(WAIT, "restarted solo leads", () -> again.role() == Role.LEADER);
+    Await.until("restarted solo leads", WAIT, () -> again.role() == Role.LEADER);
     assertTrue(again.log().append("three".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS).index() > first);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.core.Outbound;
@@ -89,13 +90,13 @@ class LogWriterTest {
     open();
     blockWriterThread = true;
     writer.submit(new LogWriter.Batch(1, 0, entries(1, 2), List.of()));
-    Await.until(WAIT, "the first report", () -> reports.size() == 1);
+    Await.until("the first report", WAIT, () -> reports.size() == 1);
     // durable but its report is still running: an inline write now could overtake its messages
     assertFalse(writer.idle());
     assertThrows(IllegalStateException.class,
         () -> writer.writeInline(new LogWriter.Batch(2, 0, entries(3, 1), List.of())));
     release.countDown();
-    Await.until(WAIT, "the writer to go idle", writer::idle);
+    Await.until("the writer to go idle", WAIT, writer::idle);
     writer.writeInline(new LogWriter.Batch(2, 0, entries(3, 1), List.of()));
     assertEquals(2, reports.size());
     assertEquals(2, reports.get(1).seq());
@@ -110,7 +111,7 @@ class LogWriterTest {
     writer.writeInline(new LogWriter.Batch(1, 0, entries(1, 2), List.of()));
     writer.submit(new LogWriter.Batch(2, 0, entries(3, 2), List.of()));
     writer.submit(new LogWriter.Batch(3, 4, List.of(new Entry(4, 2, EntryKind.STD, new byte[] {44})), List.of()));
-    Await.until(WAIT, "the writer to go idle", writer::idle);
+    Await.until("the writer to go idle", WAIT, writer::idle);
     assertEquals(3, reports.get(reports.size() - 1).seq());
     assertEquals(4, log.lastIndex());
     assertEquals(2, log.termAt(4));

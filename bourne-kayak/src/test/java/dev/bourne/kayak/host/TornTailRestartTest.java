@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.net.HostPort;
+import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.Kayak;
 import dev.bourne.kayak.api.KayakConfig;
@@ -59,12 +60,12 @@ class TornTailRestartTest {
   void aFollowerRestartsFromATornLogTailAndConvergesWithTheLeader() throws Exception {
     KayakHost first = Kayak.start(config(dir.resolve("m0")), transport(new HostPort("127.0.0.1", 0)), true);
     hosts.add(first);
-    Await.until(WAIT, "first member leads", () -> first.role() == Role.LEADER);
+    Await.until("first member leads", WAIT, () -> first.role() == Role.LEADER);
     for (int i = 1; i < 3; i++) {
       hosts.add(Kayak.join(config(dir.resolve("m" + i)), List.of(first.address()),
           transport(new HostPort("127.0.0.1", 0)), true));
     }
-    Await.until(WAIT, "three voters", () -> hosts.stream().allMatch(
+    Await.until("three voters", WAIT, () -> hosts.stream().allMatch(
         h -> h.roster().stream().filter(Member::voter).count() == 3));
     for (int i = 0; i < 100; i++) {
       first.log().append(ClusterScenarios.bytes("before-" + i)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -98,7 +99,7 @@ class TornTailRestartTest {
     hosts.add(back);
     assertEquals(victim.id(), back.id(), "the restarted member keeps its identity");
     long target = last;
-    Await.until(WAIT, "the restarted member catches up", () -> back.log().committed() >= target);
+    Await.until("the restarted member catches up", WAIT, () -> back.log().committed() >= target);
 
     List<Entry> mine = ClusterScenarios.readAll(back, last);
     List<Entry> theirs = ClusterScenarios.readAll(leader, last);
