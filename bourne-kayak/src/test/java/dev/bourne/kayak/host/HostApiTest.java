@@ -107,6 +107,24 @@ class HostApiTest {
   }
 
   @Test
+  void closeLeavesNoThreadBehind() throws Exception {
+    KayakHost h = solo();
+    try (Subscription s = h.log().listen(1)) {
+      h.log().append("x".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertFalse(s.poll(10, Duration.ofSeconds(5)).isEmpty());
+    }
+    assertFalse(hostThreads().isEmpty(), "the host runs threads of its own while open");
+    h.close();
+    host = null;
+    Await.until("no Kayak or transport thread is left", WAIT, () -> hostThreads().isEmpty());
+  }
+
+  private static List<String> hostThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("kayak-") || n.startsWith("bourne-net-")).toList();
+  }
+
+  @Test
   void listenResumesAfterTheAcknowledgedIndexAcrossARestart() throws Exception {
     KayakHost h = solo();
     long last = 0;
