@@ -1,5 +1,6 @@
 package dev.bourne.common.id;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
@@ -41,6 +42,46 @@ public record NodeId(UUID uuid) implements Comparable<NodeId> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid node id '" + text + "': not a UUID", e);
     }
+  }
+
+  /** Length of the binary form ({@link #toBytes()}). */
+  public static final int BYTES = 16;
+
+  /** The binary form: the 128 bits, most significant first, as every wire and disk format stores it. */
+  public byte[] toBytes() {
+    return writeTo(ByteBuffer.allocate(BYTES)).array();
+  }
+
+  /**
+   * Writes the binary form at the buffer's position.
+   *
+   * @return {@code buffer}
+   * @throws java.nio.BufferOverflowException if fewer than {@link #BYTES} bytes remain
+   */
+  public ByteBuffer writeTo(ByteBuffer buffer) {
+    return buffer.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+  }
+
+  /**
+   * Reads the binary form ({@link #toBytes()}).
+   *
+   * @throws IllegalArgumentException if {@code bytes} is not {@link #BYTES} long
+   */
+  public static NodeId fromBytes(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length != BYTES) {
+      throw new IllegalArgumentException("a node id is " + BYTES + " bytes, got " + bytes.length);
+    }
+    return readFrom(ByteBuffer.wrap(bytes));
+  }
+
+  /**
+   * Reads the binary form at the buffer's position and advances it.
+   *
+   * @throws java.nio.BufferUnderflowException if fewer than {@link #BYTES} bytes remain
+   */
+  public static NodeId readFrom(ByteBuffer buffer) {
+    return new NodeId(new UUID(buffer.getLong(), buffer.getLong()));
   }
 
   /** The first 8 hex digits, for logs. */

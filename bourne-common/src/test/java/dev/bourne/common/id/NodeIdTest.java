@@ -29,4 +29,19 @@ class NodeIdTest {
     assertTrue(e.getMessage().contains("'nope'"));
     assertNotEquals(NodeId.random(), NodeId.random());
   }
+
+  @Test
+  void binaryFormRoundTripsAndRefusesAWrongLength() {
+    NodeId id = NodeId.random(new java.util.Random(7));
+    byte[] bytes = id.toBytes();
+    assertEquals(NodeId.BYTES, bytes.length);
+    assertEquals(id, NodeId.fromBytes(bytes));
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(20).putInt(9);
+    id.writeTo(buf);
+    buf.flip().getInt();
+    assertEquals(id, NodeId.readFrom(buf));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NodeId.fromBytes(new byte[15]));
+    assertTrue(e.getMessage().contains("15"), e.getMessage());
+  }
 }
