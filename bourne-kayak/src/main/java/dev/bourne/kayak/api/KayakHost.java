@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * One running member of a Kayak cluster, from {@link Kayak#start} or {@link Kayak#join}.
+ * One running member of a Kayak cluster, from {@link dev.bourne.kayak.Kayak#start} or {@link dev.bourne.kayak.Kayak#join}.
  *
  * <p>Lifecycle: running until {@link #close()} (leave the cluster gracefully: a leader first hands
  * leadership over) or {@link #shutdown()} (stop at once, as a crash would; the member stays in the
@@ -54,6 +54,16 @@ public interface KayakHost extends AutoCloseable {
    * know the leader ({@link NoLeaderException}); forwarded to the leader from a follower.
    */
   CompletableFuture<Void> transferLeadership(NodeId to);
+
+  /**
+   * Removes this member from the cluster through the log, without stopping it: a leader removes
+   * itself and then waits (bounded) until it has handed leadership over. Completes at once if this
+   * member is not in the configuration, or is its last voter (the cluster then ends with it).
+   *
+   * @return fails with {@link dev.bourne.common.error.TimedOutException} (after the join
+   *     timeout), {@link NoLeaderException} or {@link dev.bourne.common.error.ClosedException}
+   */
+  CompletableFuture<Void> leave();
 
   /**
    * Leaves the cluster: asks the leader to remove this member (a leader removing itself hands

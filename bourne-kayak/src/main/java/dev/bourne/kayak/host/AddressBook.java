@@ -2,7 +2,7 @@ package dev.bourne.kayak.host;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
-import dev.bourne.kayak.storage.MapDbMetaStorage;
+import dev.bourne.kayak.storage.MetaStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -28,11 +28,11 @@ final class AddressBook {
   private static final Logger LOG = LoggerFactory.getLogger(AddressBook.class);
   private static final String KEY = "host.addresses";
 
-  private final MapDbMetaStorage meta;
+  private final MetaStorage meta;
   private final TreeMap<NodeId, HostPort> book = new TreeMap<>();
   private long version;
 
-  AddressBook(MapDbMetaStorage meta) {
+  AddressBook(MetaStorage meta) {
     this.meta = meta;
     meta.get(KEY).ifPresent(this::load);
   }

@@ -1,5 +1,6 @@
 package dev.bourne.kayak.host;
 
+import dev.bourne.common.time.Clock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -9,8 +10,18 @@ import java.util.function.BooleanSupplier;
  * <p>Threading: advanced by the event loop; awaited by any number of consumer threads.
  */
 final class CommitWatch {
+  private final Clock clock;
   private long index;
   private boolean closed;
+
+  CommitWatch(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The clock that deadlines given to {@link #await} are read on. */
+  Clock clock() {
+    return clock;
+  }
 
   synchronized void advance(long to) {
     if (to > index) {
@@ -45,7 +56,7 @@ final class CommitWatch {
    */
   synchronized long await(long atLeast, long deadlineNanos, BooleanSupplier cancelled) throws InterruptedException {
     while (index < atLeast && !closed && !cancelled.getAsBoolean()) {
-      long left = deadlineNanos - System.nanoTime();
+      long left = deadlineNanos - clock.nanoTime();
       if (left <= 0) {
         break;
       }

@@ -1,93 +1,80 @@
 package dev.bourne.kayak.host;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import dev.bourne.common.exec.SerialExecutor;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns a host's Raft core. Tasks from any thread are queued and run in order;
- * after each batch of tasks the loop runs its {@code afterBatch} step (taking the core's Ready), so
- * that everything that arrived together is handled with one Ready, one storage batch and one round
- * of messages.
+ * The one executor that owns a host's Raft core. Tasks from any thread are queued and run in
+ * order, in rounds; after each round the loop runs its {@code afterBatch} step (taking the core's
+ * Ready), so that everything that arrived together is handled with one Ready, one storage batch
+ * and one round of messages. Where the rounds run is the given {@link SerialExecutor}'s business:
+ * a thread in production, the virtual clock in the simulator.
  *
  * <p>A task that throws is a bug or a storage failure: the loop stops and reports it to
  * {@code onFatal}.
  */
 final class EventLoop {
-  private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
-  private static final int MAX_TASKS_PER_BATCH = 4096;
-  private static final Runnable STOP = () -> {};
+  private static final int MAX_TASKS_PER_ROUND = 4096;
 
-  private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final SerialExecutor executor;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean roundQueued = new AtomicBoolean();
   private final Runnable afterBatch;
   private final Consumer<Throwable> onFatal;
   private volatile boolean stopped;
 
-  EventLoop(String name, Runnable afterBatch, Consumer<Throwable> onFatal) {
+  EventLoop(SerialExecutor executor, Runnable afterBatch, Consumer<Throwable> onFatal) {
+    this.executor = executor;
     this.afterBatch = afterBatch;
     this.onFatal = onFatal;
-    this.thread = new Thread(this::run, name);
-    thread.setDaemon(true);
-  }
-
-  void start() {
-    thread.start();
   }
 
   /** Queues a task; dropped silently once the loop stopped. */
   void execute(Runnable task) {
-    if (!stopped) {
-      tasks.add(task);
+    if (stopped) {
+      return;
+    }
+    tasks.add(task);
+    if (roundQueued.compareAndSet(false, true)) {
+      executor.execute(this::round);
     }
   }
 
   boolean inLoop() {
-    return Thread.currentThread() == thread;
+    return executor.inExecutor();
   }
 
   boolean isStopped() {
     return stopped;
   }
 
-  private void run() {
-    List<Runnable> batch = new ArrayList<>();
+  private void round() {
+    // Cleared first: a task queued from now on either is taken by this round or queues the next.
+    roundQueued.set(false);
     try {
-      while (!stopped) {
-        batch.clear();
-        batch.add(tasks.take());
-        tasks.drainTo(batch, MAX_TASKS_PER_BATCH);
-        for (Runnable t : batch) {
-          if (t == STOP) {
-            return;
-          }
-          t.run();
-        }
+      Runnable t;
+      for (int n = 0; n < MAX_TASKS_PER_ROUND && !stopped && (t = tasks.poll()) != null; n++) {
+        t.run();
+      }
+      if (!stopped) {
         afterBatch.run();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (Throwable t) {
       stopped = true;
-      LOG.error("event loop {} failed; the host stops", thread.getName(), t);
       onFatal.accept(t);
+      return;
+    }
+    if (!stopped && !tasks.isEmpty() && roundQueued.compareAndSet(false, true)) {
+      executor.execute(this::round);
     }
   }
 
-  /** Stops after the task in progress; queued tasks are dropped. Waits for the thread unless on it. */
+  /** Stops after the task in progress; queued tasks are dropped. Waits for the executor unless on it. */
   void stop() {
     stopped = true;
     tasks.clear();
-    tasks.add(STOP);
-    if (!inLoop()) {
-      try {
-        thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    executor.close();
   }
 }

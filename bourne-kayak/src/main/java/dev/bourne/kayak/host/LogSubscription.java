@@ -31,7 +31,7 @@ final class LogSubscription implements Subscription {
       throw new IllegalArgumentException("maxEntries must be >= 1, got " + maxEntries);
     }
     checkOpen();
-    long committed = watch.await(position, System.nanoTime() + timeout.toNanos(), () -> closed);
+    long committed = watch.await(position, watch.clock().nanoTime() + timeout.toNanos(), () -> closed);
     checkOpen();
     if (committed < position) {
       return List.of();

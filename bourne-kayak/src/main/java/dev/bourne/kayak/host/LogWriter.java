@@ -1,24 +1,30 @@
 package dev.bourne.kayak.host;
 
+import dev.bourne.common.exec.SerialExecutor;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.core.Outbound;
 import dev.bourne.kayak.storage.LogStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage-writer thread of a host: group commit. It takes every batch queued since its last
+ * The storage writer of a host: group commit. It takes every batch queued since its last
  * round, applies them in order (consecutive appends merged into one write), makes them durable with
  * one {@link LogStorage#sync()}, and then reports once for the whole round. When it is idle, the
  * event loop may instead write a small batch itself ({@link #writeInline}): with one append in
  * flight, the two thread hand-offs of the queued path cost about as much as the fsync.
  *
+ * <p>Rounds run on the given {@link SerialExecutor}: a thread of its own in production; in the
+ * simulator, the virtual clock after a drawn disk latency, so that batches queue up as they would
+ * behind a slow fsync.
+ *
  * <p>Threading: {@link #submit}, {@link #idle} and {@link #writeInline} from the event-loop thread;
- * the callbacks run on the writer thread (or, for inline writes, on the event loop) and must only
+ * the callbacks run on the writer (or, for inline writes, on the event loop) and must only
  * hand work back to the event loop.
  */
 final class LogWriter implements AutoCloseable {
@@ -47,12 +53,11 @@ final class LogWriter implements AutoCloseable {
     void failed(RuntimeException error);
   }
 
-  private static final Batch STOP = new Batch(-1, 0, List.of(), List.of());
-
   private final LogStorage storage;
   private final Listener listener;
-  private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final ConcurrentLinkedQueue<Batch> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean roundQueued = new AtomicBoolean();
+  private final SerialExecutor executor;
   private volatile boolean stopped;
   /** Seq of the last batch handed over, inline or queued (event-loop thread only). */
   private long submittedSeq;
@@ -61,15 +66,10 @@ final class LogWriter implements AutoCloseable {
   private long rounds;
   private long batches;
 
-  LogWriter(LogStorage storage, Listener listener, String name) {
+  LogWriter(LogStorage storage, Listener listener, SerialExecutor executor) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.thread = new Thread(this::run, name);
-    thread.setDaemon(true);
-  }
-
-  void start() {
-    thread.start();
+    this.executor = Objects.requireNonNull(executor, "executor");
   }
 
   /** Queues a batch; batches are written in submission order. */
@@ -77,6 +77,9 @@ final class LogWriter implements AutoCloseable {
     if (!stopped) {
       submittedSeq = batch.seq();
       queue.add(batch);
+      if (roundQueued.compareAndSet(false, true)) {
+        executor.execute(this::round);
+      }
     }
   }
 
@@ -111,20 +114,22 @@ final class LogWriter implements AutoCloseable {
     }
   }
 
-  private void run() {
+  /** One group commit: every batch queued so far, one sync. */
+  private void round() {
+    // Cleared first: a batch queued from now on either is in this round or queues the next one.
+    roundQueued.set(false);
+    if (stopped) {
+      return;
+    }
     List<Batch> round = new ArrayList<>();
+    for (Batch b; (b = queue.poll()) != null; ) {
+      round.add(b);
+    }
+    if (round.isEmpty()) {
+      return;
+    }
     try {
-      while (!stopped) {
-        round.clear();
-        round.add(queue.take());
-        queue.drainTo(round);
-        if (round.get(round.size() - 1) == STOP || round.contains(STOP)) {
-          return;
-        }
-        write(round);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      write(round);
     } catch (RuntimeException | Error e) {
       // Errors too (e.g. running out of direct memory): a writer that died silently would leave a
       // leader answering heartbeats but never making anything durable again.
@@ -177,11 +182,6 @@ final class LogWriter implements AutoCloseable {
   public void close() {
     stopped = true;
     queue.clear();
-    queue.add(STOP);
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    executor.close();
   }
 }

@@ -52,7 +52,7 @@ final class MembershipRequests {
   /** Joins through {@code seeds}; completes once this member is a voter. */
   CompletableFuture<Void> join(List<HostPort> seeds) {
     Duration timeout = host.config.joinTimeout();
-    Op<Void> op = requests.track(new Op<>("join", timeout), timeout);
+    Op<Void> op = requests.track(new Op<>("join", timeout, host.clock), timeout);
     JoinCall call = JoinCall.newBuilder().setMember(WireCodec.peer(host.id, host.transport.localAddress()))
         .setTimeoutMs(host.config.appendTimeout().toMillis()).build();
     host.loop.execute(() -> {
@@ -114,7 +114,7 @@ final class MembershipRequests {
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(Requests.badRequest("malformed join call"));
     }
-    Op<byte[]> op = requests.track(new Op<>("join of " + joiner.shortString(), timeout), timeout);
+    Op<byte[]> op = requests.track(new Op<>("join of " + joiner.shortString(), timeout, host.clock), timeout);
     host.loop.execute(() -> changeOnLeader(op, new MembershipChange.AddLearner(joiner), address));
     return op.result;
   }
@@ -129,7 +129,7 @@ final class MembershipRequests {
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(Requests.badRequest("malformed leave call"));
     }
-    Op<byte[]> op = requests.track(new Op<>("leave of " + leaver.shortString(), timeout), timeout);
+    Op<byte[]> op = requests.track(new Op<>("leave of " + leaver.shortString(), timeout, host.clock), timeout);
     host.loop.execute(() -> changeOnLeader(op, new MembershipChange.Remove(leaver), null));
     return op.result;
   }
@@ -187,7 +187,7 @@ final class MembershipRequests {
    */
   CompletableFuture<Void> leave() {
     Duration timeout = host.config.joinTimeout();
-    Op<Void> op = requests.track(new Op<>("leave", timeout), timeout);
+    Op<Void> op = requests.track(new Op<>("leave", timeout, host.clock), timeout);
     host.loop.execute(() -> routeLeave(op));
     return op.result;
   }
@@ -210,7 +210,7 @@ final class MembershipRequests {
       return;
     }
     if (requests.isLeader()) {
-      Op<byte[]> change = new Op<>("leave", Duration.ofMillis(op.remainingMillis()));
+      Op<byte[]> change = new Op<>("leave", Duration.ofMillis(op.remainingMillis()), host.clock);
       change.result.whenComplete((r, e) -> host.loop.execute(() -> {
         if (e != null) {
           requests.retryLater(op, () -> routeLeave(op));

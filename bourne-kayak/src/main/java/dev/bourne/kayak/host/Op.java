@@ -2,6 +2,7 @@ package dev.bourne.kayak.host;
 
 import dev.bourne.common.error.TimedOutException;
 import dev.bourne.kayak.api.NoLeaderException;
+import dev.bourne.common.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,11 +17,13 @@ class Op<T> {
   final CompletableFuture<T> result = new CompletableFuture<>();
   final String what;
   final long deadlineNanos;
+  private final Clock clock;
   volatile boolean noLeader;
 
-  Op(String what, Duration timeout) {
+  Op(String what, Duration timeout, Clock clock) {
     this.what = what;
-    this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+    this.clock = clock;
+    this.deadlineNanos = clock.nanoTime() + timeout.toNanos();
   }
 
   boolean isDone() {
@@ -29,7 +32,7 @@ class Op<T> {
 
   /** Milliseconds left before the deadline, at least 1. */
   long remainingMillis() {
-    return Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+    return Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000);
   }
 
   /** Fails the request because its deadline passed. */

@@ -4,6 +4,8 @@ import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.Cancellable;
+import dev.bourne.common.exec.SerialExecutor;
+import dev.bourne.common.time.Clock;
 import dev.bourne.common.time.Scheduler;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
@@ -18,13 +20,11 @@ import dev.bourne.kayak.core.RaftConfig;
 import dev.bourne.kayak.core.RaftCore;
 import dev.bourne.kayak.core.Ready;
 import dev.bourne.kayak.core.Status;
-import dev.bourne.kayak.storage.MapDbMetaStorage;
-import dev.bourne.kayak.storage.SegmentedLog;
-import dev.bourne.kayak.storage.SegmentedLogOptions;
+import dev.bourne.kayak.storage.LogStorage;
+import dev.bourne.kayak.storage.MetaStorage;
 import dev.bourne.kayak.transport.WireCodec;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,29 +54,33 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Client requests (append, barrier, join, leave, transfer) live in {@link Requests}.
  *
+ * <p>Assembled from the {@link HostParts} it is given (by {@link Hosts}): the same code runs in
+ * production on threads and in the simulator on a virtual clock.
+ *
  * <p>Threading: public methods are thread-safe; everything touching the core runs on the loop.
  */
-public final class RaftHost implements KayakHost {
+final class RaftHost implements KayakHost {
   private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
   static final String RAFT_METHOD = "kayak.raft";
   private static final String ID_KEY = "host.id";
   private static final String ACK_KEY = "host.acked";
   private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
   private static final int PEERS_EVERY_HEARTBEATS = 20;
-  /** Readys with at most this many entries may be written on the loop when the writer is idle. */
-  static final int INLINE_WRITE_MAX_ENTRIES = 8;
 
   final KayakConfig config;
   final NodeId id;
   final Transport transport;
-  private final boolean ownsTransport;
-  final SegmentedLog log;
-  final MapDbMetaStorage meta;
+  private final HostParts parts;
+  /** Readys with at most this many entries may be written on the loop when the writer is idle. */
+  private final int inlineWriteMaxEntries;
+  final LogStorage log;
+  final MetaStorage meta;
   final AddressBook addresses;
   final RaftCore core;
   final EventLoop loop;
   final Scheduler timer;
-  final CommitWatch commits = new CommitWatch();
+  final Clock clock;
+  final CommitWatch commits;
   final AckTracker acks;
   final Proposals proposals = new Proposals();
   final Requests requests;
@@ -93,21 +97,28 @@ public final class RaftHost implements KayakHost {
   private volatile Status status;
   private volatile Membership membership;
   private volatile boolean stopped;
-  private Cancellable ticker;
+  /** When the first tick comes, so that members started together do not tick in lockstep. */
+  private final Duration tickPhase;
+  private volatile Cancellable firstTick;
+  private volatile Cancellable ticker;
   private Cancellable ackSaver;
   private volatile long savedAck;
 
-  private RaftHost(KayakConfig config, Transport transport, boolean ownsTransport, SegmentedLog log,
-      MapDbMetaStorage meta) {
-    this.config = config;
-    this.transport = transport;
-    this.ownsTransport = ownsTransport;
-    this.log = log;
-    this.meta = meta;
+  RaftHost(HostParts parts) {
+    this.parts = parts;
+    this.config = parts.config();
+    this.transport = parts.transport();
+    this.inlineWriteMaxEntries = parts.inlineWriteMaxEntries();
+    this.log = parts.log();
+    this.meta = parts.meta();
+    this.timer = parts.scheduler();
+    this.clock = timer.clock();
+    this.commits = new CommitWatch(clock);
     this.addresses = new AddressBook(meta);
+    java.util.Random random = parts.random();
     this.id = meta.get(ID_KEY).map(b -> NodeId.parse(new String(b, java.nio.charset.StandardCharsets.UTF_8)))
         .orElseGet(() -> {
-          NodeId fresh = NodeId.random();
+          NodeId fresh = NodeId.random(random);
           meta.put(ID_KEY, fresh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
           return fresh;
         });
@@ -119,66 +130,47 @@ public final class RaftHost implements KayakHost {
         .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage());
     // What the application acknowledged is committed: the commit index starts there after a restart.
     long applied = Math.min(savedAck, log.lastIndex());
-    this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(new SecureRandom().nextLong()));
+    this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(random.nextLong()));
     this.status = core.status();
     this.membership = core.membership();
     String shortId = id.shortString();
-    this.loop = new EventLoop("kayak-loop-" + shortId, this::afterBatch, this::fatal);
-    this.timer = Scheduler.system("kayak-timer-" + shortId);
-    this.writer = new LogWriter(log, new WriterListener(), "kayak-writer-" + shortId);
+    this.loop = new EventLoop(parts.loopWorkers().serial("kayak-loop-" + shortId), this::afterBatch, this::fatal);
+    this.writer = new LogWriter(log, new WriterListener(), parts.writerWorkers().serial("kayak-writer-" + shortId));
+    this.tickPhase = java.time.Duration.ofNanos((long) (random.nextDouble() * config.tick().toNanos()));
     this.requests = new Requests(this);
     this.hostLog = new HostLog(this);
     this.hostSync = new HostSync(this);
   }
 
-  /**
-   * Opens the member's storage in {@code config.dataDir()} and creates the host, not yet running.
-   *
-   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
-   */
-  public static RaftHost open(KayakConfig config, Transport transport, boolean ownsTransport) {
-    SegmentedLog log = SegmentedLog.open(config.dataDir().resolve("log"), SegmentedLogOptions.builder()
-        .segmentBytes(config.segmentBytes()).maxEntryBytes(config.maxEntryBytes()).build());
-    MapDbMetaStorage meta;
-    try {
-      meta = MapDbMetaStorage.open(config.dataDir().resolve("meta.db"));
-    } catch (RuntimeException e) {
-      log.close();
-      throw e;
-    }
-    try {
-      return new RaftHost(config, transport, ownsTransport, log, meta);
-    } catch (RuntimeException e) {
-      meta.close();
-      log.close();
-      throw e;
-    }
-  }
-
   /** True if this member's log is empty: it has never been part of a cluster. */
-  public boolean isNew() {
+  boolean isNew() {
     return log.lastIndex() == 0 && log.snapshotIndex() == 0;
   }
 
   /** Starts a new cluster with this member as its only voter (the log must be empty). */
-  public void bootstrap() {
+  void bootstrap() {
     core.bootstrap();
   }
 
   /** Joins the cluster through {@code seeds}; completes once this member is a voter. */
-  public java.util.concurrent.CompletableFuture<Void> joinThrough(List<HostPort> seeds) {
+  java.util.concurrent.CompletableFuture<Void> joinThrough(List<HostPort> seeds) {
     return requests.join(seeds);
   }
 
-  /** Starts the threads and registers the transport handlers. */
-  public void start() {
+  /** Registers the transport handlers and starts ticking. */
+  void start() {
     commits.advance(Math.min(core.commitIndex(), log.lastIndex()));
     transport.listen(RAFT_METHOD, this::onRaftMessage);
     requests.register();
-    writer.start();
-    loop.start();
-    ticker = timer.scheduleAtFixedRate(config.tick(), () -> loop.execute(this::tick));
     ackSaver = timer.scheduleAtFixedRate(ACK_SAVE_PERIOD, this::saveAck);
+    firstTick = timer.schedule(tickPhase, () -> {
+      if (!stopped) {
+        ticker = timer.scheduleAtFixedRate(config.tick(), () -> loop.execute(this::tick));
+        if (stopped) {
+          ticker.cancel();
+        }
+      }
+    });
     loop.execute(() -> { });
   }
 
@@ -209,9 +201,14 @@ public final class RaftHost implements KayakHost {
       handle(core.ready());
     }
     requests.flushForwards();
+    parts.probe().afterRound(id, core);
+    if (core.hasReady()) {
+      loop.execute(() -> { }); // more to do: another round soon, not at the next tick
+    }
   }
 
   private void handle(Ready r) {
+    parts.probe().onReady(id, r, core);
     r.hardState().ifPresent(meta::save);
     if (r.truncateFrom() > 0) {
       proposals.truncatedFrom(r.truncateFrom());
@@ -222,7 +219,7 @@ public final class RaftHost implements KayakHost {
       batch = new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages());
       // A small write while the writer is idle is done right here, after everything else of this
       // Ready (messages out, callers completed); bigger ones overlap with the loop's work.
-      inline = r.entries().size() <= INLINE_WRITE_MAX_ENTRIES && writer.idle() && inlineAllowed(r);
+      inline = r.entries().size() <= inlineWriteMaxEntries && writer.idle() && inlineAllowed(r);
       if (!inline) {
         writer.submit(batch);
       }
@@ -377,7 +374,13 @@ public final class RaftHost implements KayakHost {
 
   private void fatal(Throwable t) {
     LOG.error("{}: stopping after a fatal error", id.shortString(), t);
-    new Thread(this::shutdown, "kayak-stop-" + id.shortString()).start();
+    parts.probe().onFatal(id, t);
+    // Not on the failing loop or writer: shutting down waits for both to end.
+    SerialExecutor stopper = parts.loopWorkers().serial("kayak-stop-" + id.shortString());
+    stopper.execute(() -> {
+      shutdown();
+      stopper.close();
+    });
   }
 
   // ------------------------------------------------------------------ KayakHost
@@ -465,6 +468,11 @@ public final class RaftHost implements KayakHost {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Void> leave() {
+    return requests.leave();
+  }
+
+  @Override
   public void close() {
     if (stopped) {
       return;
@@ -490,11 +498,11 @@ public final class RaftHost implements KayakHost {
       return;
     }
     stopped = true;
-    if (ticker != null) {
-      ticker.cancel();
-      ackSaver.cancel();
+    for (Cancellable c : new Cancellable[] {firstTick, ticker, ackSaver}) {
+      if (c != null) {
+        c.cancel();
+      }
     }
-    timer.close();
     loop.stop();
     writer.close();
     ClosedException closed = new ClosedException("Kayak host " + id.shortString() + " closed");
@@ -502,13 +510,11 @@ public final class RaftHost implements KayakHost {
     proposals.failAll(Proposals.Callback::lost);
     commits.close();
     acks.close();
-    if (ownsTransport) {
-      transport.close();
-    } else {
+    if (!parts.owned().contains(transport)) {
       transport.listen(RAFT_METHOD, (f, p) -> { });
+      requests.unregister();
     }
-    log.close();
-    meta.close();
+    Hosts.closeAll(parts.owned());
   }
 
   @Override

@@ -22,6 +22,7 @@ import dev.bourne.kayak.wire.BarrierReply;
 import dev.bourne.kayak.wire.TransferCall;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.RemoteException;
+import dev.bourne.net.RequestHandler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,8 +67,8 @@ final class Requests {
   private static final class AppendOp extends Op<List<Entry>> {
     final List<byte[]> events;
 
-    AppendOp(List<byte[]> events, Duration timeout) {
-      super("append", timeout);
+    AppendOp(List<byte[]> events, Duration timeout, dev.bourne.common.time.Clock clock) {
+      super("append", timeout, clock);
       this.events = events;
     }
   }
@@ -84,6 +85,15 @@ final class Requests {
     host.transport.handle(BARRIER, this::onBarrierCall);
     membership.register();
     host.transport.handle(TRANSFER, this::onTransferCall);
+  }
+
+  /** Answers every request method with CLOSED, for a stopped host on a transport it does not own. */
+  void unregister() {
+    RequestHandler closed = (from, payload) -> CompletableFuture.failedFuture(
+        new dev.bourne.common.error.ClosedException("Kayak host " + host.id.shortString() + " closed"));
+    for (String method : List.of(APPEND, BARRIER, TRANSFER, MembershipRequests.JOIN, MembershipRequests.LEAVE)) {
+      host.transport.handle(method, closed);
+    }
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -143,7 +153,7 @@ final class Requests {
     for (Tracked t; (t = incoming.poll()) != null; ) {
       deadlines.add(t.op(), t.timeout());
     }
-    deadlines.sweep(System.nanoTime());
+    deadlines.sweep(host.clock.nanoTime());
     if (!statusWaiters.isEmpty()) {
       onStatus(host.core.status());
     }
@@ -186,7 +196,7 @@ final class Requests {
             + " bytes is larger than kayak.max-entry-bytes=" + host.config.maxEntryBytes()));
       }
     }
-    AppendOp op = (AppendOp) track(new AppendOp(List.copyOf(events), timeout), timeout);
+    AppendOp op = (AppendOp) track(new AppendOp(List.copyOf(events), timeout, host.clock), timeout);
     host.loop.execute(() -> routeAppend(op));
     return op.result;
   }
@@ -315,7 +325,7 @@ final class Requests {
       events.add(e.toByteArray());
     }
     Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    Op<byte[]> op = track(new Op<>("forwarded append", timeout), timeout);
+    Op<byte[]> op = track(new Op<>("forwarded append", timeout, host.clock), timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
         op.result.completeExceptionally(notLeader());
@@ -345,7 +355,7 @@ final class Requests {
   // ------------------------------------------------------------------ read barrier
 
   CompletableFuture<Long> barrier(Duration timeout) {
-    Op<Long> op = track(new Op<>("read barrier", timeout), timeout);
+    Op<Long> op = track(new Op<>("read barrier", timeout, host.clock), timeout);
     host.loop.execute(() -> routeBarrier(op));
     return op.result;
   }
@@ -396,7 +406,7 @@ final class Requests {
       return CompletableFuture.failedFuture(badRequest("malformed barrier call"));
     }
     Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    Op<byte[]> op = track(new Op<>("forwarded barrier", timeout), timeout);
+    Op<byte[]> op = track(new Op<>("forwarded barrier", timeout, host.clock), timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
         op.result.completeExceptionally(notLeader());
@@ -419,7 +429,7 @@ final class Requests {
 
   CompletableFuture<Void> transfer(NodeId to) {
     Duration timeout = host.config.appendTimeout();
-    Op<Void> op = track(new Op<>("leadership transfer to " + to.shortString(), timeout), timeout);
+    Op<Void> op = track(new Op<>("leadership transfer to " + to.shortString(), timeout, host.clock), timeout);
     host.loop.execute(() -> routeTransfer(op, to));
     return op.result;
   }
@@ -481,7 +491,7 @@ final class Requests {
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(badRequest("malformed transfer call"));
     }
-    Op<byte[]> op = track(new Op<>("forwarded transfer", timeout), timeout);
+    Op<byte[]> op = track(new Op<>("forwarded transfer", timeout, host.clock), timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
         op.result.completeExceptionally(notLeader());

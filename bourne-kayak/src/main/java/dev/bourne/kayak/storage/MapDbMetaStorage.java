@@ -101,6 +101,7 @@ public final class MapDbMetaStorage implements MetaStorage {
    *
    * @throws IllegalArgumentException if the name is reserved
    */
+  @Override
   public Optional<byte[]> get(String name) {
     checkName(name);
     checkOpen();
@@ -114,6 +115,7 @@ public final class MapDbMetaStorage implements MetaStorage {
    * @throws IllegalArgumentException if the name is reserved
    * @throws StorageException if it could not be made durable
    */
+  @Override
   public void put(String name, byte[] value) {
     checkName(name);
     Objects.requireNonNull(value, "value");

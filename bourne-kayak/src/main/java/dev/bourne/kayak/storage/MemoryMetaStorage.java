@@ -7,6 +7,7 @@ import java.util.Objects;
  * a simulated crash loses nothing here. Thread-safe.
  */
 public final class MemoryMetaStorage implements MetaStorage {
+  private final java.util.TreeMap<String, byte[]> values = new java.util.TreeMap<>();
   private HardState state = HardState.INITIAL;
   private long saves;
 
@@ -22,6 +23,26 @@ public final class MemoryMetaStorage implements MetaStorage {
   public synchronized void save(HardState s) {
     state = Objects.requireNonNull(s, "state");
     saves++;
+  }
+
+  @Override
+  public synchronized java.util.Optional<byte[]> get(String name) {
+    checkName(name);
+    byte[] v = values.get(name);
+    return v == null ? java.util.Optional.empty() : java.util.Optional.of(v.clone());
+  }
+
+  @Override
+  public synchronized void put(String name, byte[] value) {
+    checkName(name);
+    values.put(name, Objects.requireNonNull(value, "value").clone());
+  }
+
+  private static void checkName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("metadata name must not be empty");
+    }
   }
 
   /** How many times {@link #save} ran. */

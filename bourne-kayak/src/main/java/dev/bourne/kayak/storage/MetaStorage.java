@@ -1,7 +1,8 @@
 package dev.bourne.kayak.storage;
 
 /**
- * Small durable metadata of one Raft member: the {@link HardState}. {@link #save} returns only once
+ * Small durable metadata of one Raft member: the {@link HardState}, and a few named values of the
+ * host (its id, the application's acknowledged index, the address book). {@link #save} returns only once
  * the state is durable, because Raft forbids answering a vote or an append before its term and vote
  * are on disk.
  *
@@ -17,6 +18,21 @@ public interface MetaStorage extends AutoCloseable {
    * @throws StorageException if it could not be made durable
    */
   void save(HardState state);
+
+  /**
+   * The value stored under {@code name}, if any (a copy).
+   *
+   * @throws IllegalArgumentException if the name is empty or reserved
+   */
+  java.util.Optional<byte[]> get(String name);
+
+  /**
+   * Stores {@code value} under {@code name} durably before returning.
+   *
+   * @throws IllegalArgumentException if the name is empty or reserved
+   * @throws StorageException if it could not be made durable
+   */
+  void put(String name, byte[] value);
 
   /** Releases files. Idempotent. */
   @Override

@@ -1,7 +1,7 @@
 package dev.bourne.kayak.bench;
 
 import dev.bourne.common.net.HostPort;
-import dev.bourne.kayak.api.Kayak;
+import dev.bourne.kayak.Kayak;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Member;

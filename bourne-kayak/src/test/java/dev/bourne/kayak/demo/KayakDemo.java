@@ -5,7 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
-import dev.bourne.kayak.api.Kayak;
+import dev.bourne.kayak.Kayak;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Member;

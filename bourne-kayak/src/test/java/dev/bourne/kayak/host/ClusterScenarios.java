@@ -7,7 +7,7 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
-import dev.bourne.kayak.api.Kayak;
+import dev.bourne.kayak.Kayak;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Member;

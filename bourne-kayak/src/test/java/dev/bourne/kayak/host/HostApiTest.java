@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bourne.common.error.TimedOutException;
 import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.api.Entry;
-import dev.bourne.kayak.api.Kayak;
+import dev.bourne.kayak.Kayak;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Role;

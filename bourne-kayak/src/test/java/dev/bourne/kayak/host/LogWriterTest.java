@@ -71,8 +71,7 @@ class LogWriterTest {
 
   private void open() {
     log = SegmentedLog.open(dir.resolve("log"));
-    writer = new LogWriter(log, listener, "test-writer");
-    writer.start();
+    writer = new LogWriter(log, listener, dev.bourne.common.exec.Workers.threads().serial("test-writer"));
   }
 
   @Test

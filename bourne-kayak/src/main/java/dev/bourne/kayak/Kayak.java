@@ -1,22 +1,28 @@
-package dev.bourne.kayak.api;
+package dev.bourne.kayak;
 
+import dev.bourne.common.error.BourneException;
+import dev.bourne.common.error.TimedOutException;
 import dev.bourne.common.net.HostPort;
-import dev.bourne.kayak.host.RaftHost;
+import dev.bourne.kayak.api.KayakConfig;
+import dev.bourne.kayak.api.KayakHost;
+import dev.bourne.kayak.host.Hosts;
 import dev.bourne.net.Transport;
 import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.bourne.common.error.BourneException;
-import dev.bourne.common.error.TimedOutException;
 
 /**
  * Entry point: clusters are grown, not configured. {@link #start} starts the first member (it
  * elects itself); {@link #join} adds a member through any existing one. A member restarted with
  * the same data directory resumes where it was, whichever of the two is called.
+ *
+ * <p>What a member is made of (storage in its data directory, threads, the system clock, Netty)
+ * stays behind this facade: the types a caller sees are in {@code dev.bourne.kayak.api}.
  */
 public final class Kayak {
   private Kayak() {}
@@ -27,15 +33,11 @@ public final class Kayak {
    *
    * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
    * @throws java.io.UncheckedIOException if the address cannot be bound
+   * @throws NullPointerException if {@code config} is null
    */
   public static KayakHost start(KayakConfig config) {
-    Transport transport = transport(config);
-    try {
-      return start(config, transport, true);
-    } catch (RuntimeException e) {
-      transport.close();
-      throw e;
-    }
+    Objects.requireNonNull(config, "config");
+    return start(config, transport(config), true);
   }
 
   /**
@@ -43,15 +45,13 @@ public final class Kayak {
    * {@link KayakConfig#bind()} over TCP; returns once this member caught up and became a voter.
    *
    * @throws TimedOutException if joining took longer than {@link KayakConfig#joinTimeout()}
+   * @throws IllegalArgumentException if {@code peers} is empty
+   * @throws NullPointerException if an argument is null
    */
   public static KayakHost join(KayakConfig config, List<HostPort> peers) {
-    Transport transport = transport(config);
-    try {
-      return join(config, peers, transport, true);
-    } catch (RuntimeException e) {
-      transport.close();
-      throw e;
-    }
+    Objects.requireNonNull(config, "config");
+    checkPeers(peers);
+    return join(config, peers, transport(config), true);
   }
 
   private static Transport transport(KayakConfig config) {
@@ -64,6 +64,7 @@ public final class Kayak {
    * {@code transport} (which the host uses but does not close).
    *
    * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
+   * @throws NullPointerException if an argument is null
    */
   public static KayakHost start(KayakConfig config, Transport transport) {
     return start(config, transport, false);
@@ -73,17 +74,12 @@ public final class Kayak {
   public static KayakHost start(KayakConfig config, Transport transport, boolean ownsTransport) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(transport, "transport");
-    RaftHost host = RaftHost.open(config, transport, ownsTransport);
     try {
-      if (host.isNew()) {
-        host.bootstrap();
-      }
-      host.start();
+      return Hosts.start(Hosts.production(config, transport, ownsTransport));
     } catch (RuntimeException e) {
-      host.shutdown(); // releases the log's lock and MapDB, so the directory can be opened again
+      closeIfOwned(transport, ownsTransport);
       throw e;
     }
-    return host;
   }
 
   /**
@@ -93,6 +89,7 @@ public final class Kayak {
    *
    * @throws TimedOutException if joining took longer than {@link KayakConfig#joinTimeout()}
    * @throws IllegalArgumentException if {@code peers} is empty
+   * @throws NullPointerException if an argument is null
    */
   public static KayakHost join(KayakConfig config, List<HostPort> peers, Transport transport) {
     return join(config, peers, transport, false);
@@ -102,36 +99,45 @@ public final class Kayak {
   public static KayakHost join(KayakConfig config, List<HostPort> peers, Transport transport, boolean ownsTransport) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(transport, "transport");
-    if (peers.isEmpty()) {
-      throw new IllegalArgumentException("join needs at least one peer");
-    }
-    RaftHost host = RaftHost.open(config, transport, ownsTransport);
-    boolean fresh = host.isNew();
+    checkPeers(peers);
+    CompletableFuture<KayakHost> joined;
     try {
-      host.start();
+      joined = Hosts.join(Hosts.production(config, transport, ownsTransport), List.copyOf(peers));
     } catch (RuntimeException e) {
-      host.shutdown();
+      closeIfOwned(transport, ownsTransport);
       throw e;
     }
-    if (!fresh) {
-      return host;
-    }
     try {
-      host.joinThrough(List.copyOf(peers)).get(config.joinTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-      return host;
+      // The host's own join deadline fails the future first; this bound only guards against a bug.
+      return joined.get(config.joinTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      host.shutdown();
+      joined.thenAccept(KayakHost::shutdown);
       Thread.currentThread().interrupt();
       throw new TimedOutException("interrupted while joining");
     } catch (ExecutionException e) {
-      host.shutdown();
       if (e.getCause() instanceof BourneException be) {
         throw be;
       }
-      throw new IllegalStateException("join failed", e.getCause());
+      throw new IllegalStateException("join failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      host.shutdown();
+      joined.thenAccept(KayakHost::shutdown);
       throw new TimedOutException("join did not complete within " + config.joinTimeout());
+    }
+  }
+
+  private static void checkPeers(List<HostPort> peers) {
+    Objects.requireNonNull(peers, "peers");
+    if (peers.isEmpty()) {
+      throw new IllegalArgumentException("join needs at least one peer");
+    }
+    for (HostPort p : peers) { // not contains(null): immutable lists throw on a null query
+      Objects.requireNonNull(p, () -> "peers must not contain null: " + peers);
+    }
+  }
+
+  private static void closeIfOwned(Transport transport, boolean owned) {
+    if (owned) {
+      transport.close();
     }
   }
 }

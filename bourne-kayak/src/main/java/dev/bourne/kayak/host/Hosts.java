@@ -1,0 +1,134 @@
+package dev.bourne.kayak.host;
+
+import dev.bourne.common.exec.Workers;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.common.time.Scheduler;
+import dev.bourne.kayak.api.KayakConfig;
+import dev.bourne.kayak.api.KayakHost;
+import dev.bourne.kayak.storage.MapDbMetaStorage;
+import dev.bourne.kayak.storage.SegmentedLog;
+import dev.bourne.kayak.storage.SegmentedLogOptions;
+import dev.bourne.net.Transport;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Assembles Kayak hosts from their parts: the one way in for the {@code Kayak} facade (production
+ * parts) and for the simulator (simulated parts). Hosts themselves are not public types.
+ */
+public final class Hosts {
+  private Hosts() {}
+
+  /**
+   * The production parts of a member: the segmented log and MapDB metadata in {@code
+   * config.dataDir()}, the system scheduler, a securely seeded random, and a thread each for the
+   * event loop and the storage writer.
+   *
+   * @param transport the transport the host uses
+   * @param ownsTransport whether the host closes it when it stops
+   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
+   */
+  public static HostParts production(KayakConfig config, Transport transport, boolean ownsTransport) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(transport, "transport");
+    SegmentedLog log = SegmentedLog.open(config.dataDir().resolve("log"), SegmentedLogOptions.builder()
+        .segmentBytes(config.segmentBytes()).maxEntryBytes(config.maxEntryBytes()).build());
+    MapDbMetaStorage meta;
+    try {
+      meta = MapDbMetaStorage.open(config.dataDir().resolve("meta.db"));
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
+    Scheduler timer = Scheduler.system("kayak-timer-" + config.bind().port());
+    List<AutoCloseable> owned = new ArrayList<>();
+    owned.add(timer);
+    if (ownsTransport) {
+      owned.add(transport);
+    }
+    owned.add(log);
+    owned.add(meta);
+    return new HostParts(config, timer, new Random(new SecureRandom().nextLong()), transport, log, meta,
+        Workers.threads(), Workers.threads(), owned, HostParts.DEFAULT_INLINE_WRITE_MAX_ENTRIES, HostProbe.NONE);
+  }
+
+  /**
+   * Starts a member: a member with an empty log starts a new cluster as its only voter; one with
+   * state resumes where it was. On failure every part is released.
+   *
+   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be read
+   */
+  public static KayakHost start(HostParts parts) {
+    RaftHost host = create(parts);
+    try {
+      if (host.isNew()) {
+        host.bootstrap();
+      }
+      host.start();
+    } catch (RuntimeException e) {
+      host.shutdown();
+      throw e;
+    }
+    return host;
+  }
+
+  /**
+   * Starts a member and, if its log is empty, joins the cluster through any of {@code peers} (a
+   * non-leader redirects to the leader). The future completes once this member is a voter (at
+   * once for a member restarted with state); if joining fails, the host is shut down and the
+   * future fails with the reason ({@code TimedOutException}, {@code ClosedException}, ...).
+   *
+   * @throws IllegalArgumentException if {@code peers} is empty
+   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be read
+   */
+  public static CompletableFuture<KayakHost> join(HostParts parts, List<HostPort> peers) {
+    Objects.requireNonNull(peers, "peers");
+    if (peers.isEmpty()) {
+      throw new IllegalArgumentException("join needs at least one peer");
+    }
+    List<HostPort> seeds = List.copyOf(peers);
+    RaftHost host = create(parts);
+    boolean fresh = host.isNew();
+    try {
+      host.start();
+    } catch (RuntimeException e) {
+      host.shutdown();
+      throw e;
+    }
+    if (!fresh) {
+      return CompletableFuture.completedFuture(host);
+    }
+    return host.joinThrough(seeds).handle((v, error) -> {
+      if (error != null) {
+        host.shutdown();
+        throw error instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(error);
+      }
+      return host;
+    });
+  }
+
+  private static RaftHost create(HostParts parts) {
+    Objects.requireNonNull(parts, "parts");
+    try {
+      return new RaftHost(parts);
+    } catch (RuntimeException e) {
+      closeAll(parts.owned());
+      throw e;
+    }
+  }
+
+  /** Closes each resource, in order, going on past failures. */
+  static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable c : resources) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Hosts.class).warn("closing {} failed: {}", c, e.toString());
+      }
+    }
+  }
+}
