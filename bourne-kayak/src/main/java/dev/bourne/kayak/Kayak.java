@@ -11,7 +11,6 @@ import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -100,18 +99,19 @@ public final class Kayak {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(transport, "transport");
     checkPeers(peers);
-    CompletableFuture<KayakHost> joined;
+    Hosts.Joining joining;
     try {
-      joined = Hosts.join(Hosts.production(config, transport, ownsTransport), List.copyOf(peers));
+      joining = Hosts.join(Hosts.production(config, transport, ownsTransport), List.copyOf(peers));
     } catch (RuntimeException e) {
       closeIfOwned(transport, ownsTransport);
       throw e;
     }
     try {
       // The host's own join deadline fails the future first; this bound only guards against a bug.
-      return joined.get(config.joinTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      joining.joined().get(config.joinTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      return joining.host();
     } catch (InterruptedException e) {
-      joined.thenAccept(KayakHost::shutdown);
+      joining.host().shutdown();
       Thread.currentThread().interrupt();
       throw new TimedOutException("interrupted while joining");
     } catch (ExecutionException e) {
@@ -120,7 +120,7 @@ public final class Kayak {
       }
       throw new IllegalStateException("join failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      joined.thenAccept(KayakHost::shutdown);
+      joining.host().shutdown();
       throw new TimedOutException("join did not complete within " + config.joinTimeout());
     }
   }

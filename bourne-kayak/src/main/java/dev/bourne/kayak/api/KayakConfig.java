@@ -28,6 +28,11 @@ import java.util.Objects;
  *     through elections before failing with a timeout (default 10 s)
  * @param joinTimeout how long {@code join} and {@code close} may take, catching up included
  *     (default 60 s)
+ * @param preVote whether a member first asks whether it could win before starting an election, so
+ *     that a member rejoining after a partition does not depose a working leader (default on)
+ * @param checkQuorum whether a leader steps down when it has not heard from a quorum for an
+ *     election timeout, and followers ignore votes while they hear from a leader (default on; leases
+ *     for removed members depend on it)
  */
 public record KayakConfig(
     Path dataDir,
@@ -42,7 +47,9 @@ public record KayakConfig(
     long segmentBytes,
     Duration requestTimeout,
     Duration appendTimeout,
-    Duration joinTimeout) {
+    Duration joinTimeout,
+    boolean preVote,
+    boolean checkQuorum) {
 
   /** @throws dev.bourne.common.config.ConfigException naming the first invalid key */
   public KayakConfig {
@@ -93,6 +100,8 @@ public record KayakConfig(
     private Duration requestTimeout = Duration.ofSeconds(5);
     private Duration appendTimeout = Duration.ofSeconds(10);
     private Duration joinTimeout = Duration.ofSeconds(60);
+    private boolean preVote = true;
+    private boolean checkQuorum = true;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -165,11 +174,18 @@ public record KayakConfig(
       return this;
     }
 
+    /** @see KayakConfig#preVote() @see KayakConfig#checkQuorum() */
+    public Builder elections(boolean preVote, boolean checkQuorum) {
+      this.preVote = preVote;
+      this.checkQuorum = checkQuorum;
+      return this;
+    }
+
     /** @throws dev.bourne.common.config.ConfigException naming the first invalid key */
     public KayakConfig build() {
       return new KayakConfig(dataDir, bind, tick, electionTicks, heartbeatTicks, maxInflightMessages,
           maxEntriesPerMessage, maxBytesPerMessage, maxEntryBytes, segmentBytes, requestTimeout, appendTimeout,
-          joinTimeout);
+          joinTimeout, preVote, checkQuorum);
     }
   }
 }

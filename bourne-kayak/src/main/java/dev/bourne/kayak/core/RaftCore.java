@@ -441,6 +441,14 @@ public final class RaftCore {
     return tracker.membership();
   }
 
+  /**
+   * True if the configuration in force is committed, so it can no longer be rolled back (and, on
+   * a leader, another change may be proposed once an entry of its term is committed too).
+   */
+  public boolean membershipCommitted() {
+    return configs.currentIndex() <= log.committed();
+  }
+
   /** On a leader, its view of every other member's replication; empty otherwise. */
   public SortedMap<NodeId, ProgressView> progress() {
     return role == Role.LEADER ? tracker.views() : new java.util.TreeMap<>();

@@ -27,15 +27,22 @@ final class Deadlines {
 
   /** Drops finished requests and fails expired ones. */
   void sweep(long nowNanos) {
+    List<Op<?>> expired = new ArrayList<>();
+    List<Duration> timeouts = new ArrayList<>();
     for (var e : queues.entrySet()) {
       ArrayDeque<Op<?>> q = e.getValue();
-      Duration timeout = Duration.ofNanos(e.getKey());
       while (!q.isEmpty() && (q.peek().isDone() || q.peek().deadlineNanos <= nowNanos)) {
         Op<?> op = q.poll();
         if (!op.isDone()) {
-          op.expire(timeout);
+          expired.add(op);
+          timeouts.add(Duration.ofNanos(e.getKey()));
         }
       }
+    }
+    // Failed only now: a caller's callback runs inside expire() and may stop the host, which
+    // drains these queues (found by the simulator: a join that timed out shut its host down).
+    for (int i = 0; i < expired.size(); i++) {
+      expired.get(i).expire(timeouts.get(i));
     }
   }
 

@@ -77,15 +77,23 @@ public final class Hosts {
   }
 
   /**
+   * A member that is joining: the running host, and the join's outcome.
+   *
+   * @param host the host, running from the start (it answers requests while it catches up)
+   * @param joined completes once the host is a voter (at once for a member restarted with state);
+   *     if joining fails the host is shut down and this fails with the reason ({@code
+   *     TimedOutException}, {@code ClosedException}, ...)
+   */
+  public record Joining(KayakHost host, CompletableFuture<Void> joined) {}
+
+  /**
    * Starts a member and, if its log is empty, joins the cluster through any of {@code peers} (a
-   * non-leader redirects to the leader). The future completes once this member is a voter (at
-   * once for a member restarted with state); if joining fails, the host is shut down and the
-   * future fails with the reason ({@code TimedOutException}, {@code ClosedException}, ...).
+   * non-leader redirects to the leader). On failure to start, every part is released.
    *
    * @throws IllegalArgumentException if {@code peers} is empty
    * @throws dev.bourne.kayak.storage.StorageException if storage cannot be read
    */
-  public static CompletableFuture<KayakHost> join(HostParts parts, List<HostPort> peers) {
+  public static Joining join(HostParts parts, List<HostPort> peers) {
     Objects.requireNonNull(peers, "peers");
     if (peers.isEmpty()) {
       throw new IllegalArgumentException("join needs at least one peer");
@@ -100,15 +108,14 @@ public final class Hosts {
       throw e;
     }
     if (!fresh) {
-      return CompletableFuture.completedFuture(host);
+      return new Joining(host, CompletableFuture.completedFuture(null));
     }
-    return host.joinThrough(seeds).handle((v, error) -> {
+    CompletableFuture<Void> joined = host.joinThrough(seeds).whenComplete((v, error) -> {
       if (error != null) {
         host.shutdown();
-        throw error instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(error);
       }
-      return host;
     });
+    return new Joining(host, joined);
   }
 
   private static RaftHost create(HostParts parts) {

@@ -79,7 +79,13 @@ final class MembershipRequests {
         try {
           JoinReply r = JoinReply.parseFrom(reply);
           host.addresses.addUnknown(WireCodec.peers(r.getPeersList()));
-          LOG.info("{}: joined through {}; catching up as a learner", host.id.shortString(), target);
+          if (attempt == 0 || redirect != null) {
+            LOG.info("{}: joined through {}; catching up as a learner", host.id.shortString(), target);
+          }
+          // Asked again until promoted: the call is idempotent, and it tells a leader elected since
+          // where this learner listens (found by the simulator: a new leader that never learned the
+          // learner's address could not reach it, and the join timed out).
+          scheduleJoin(op, call, seeds, attempt + 1, null, host.config.electionTimeout());
           return;
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
           error = e;
@@ -94,12 +100,17 @@ final class MembershipRequests {
       HostPort redirectTo = next;
       int nextAttempt = redirectTo != null ? attempt : attempt + 1;
       Duration delay = redirectTo != null ? Duration.ZERO : host.config.tick().multipliedBy(2);
-      try {
-        host.timer.schedule(delay, () -> tryJoin(op, call, seeds, nextAttempt, redirectTo));
-      } catch (IllegalStateException closed) {
-        op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
-      }
+      scheduleJoin(op, call, seeds, nextAttempt, redirectTo, delay);
     });
+  }
+
+  private void scheduleJoin(Op<Void> op, JoinCall call, List<HostPort> seeds, int attempt, HostPort redirect,
+      Duration delay) {
+    try {
+      host.timer.schedule(delay, () -> tryJoin(op, call, seeds, attempt, redirect));
+    } catch (IllegalStateException closed) {
+      op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
+    }
   }
 
   private CompletableFuture<byte[]> onJoinCall(Inbound from, byte[] payload) {
@@ -148,7 +159,14 @@ final class MembershipRequests {
       host.addresses.put(change.node(), address);
     }
     if (host.core.membership().contains(change.node()) == adding) {
-      op.result.complete(joinReply());
+      if (host.core.membershipCommitted()) {
+        op.result.complete(joinReply());
+      } else {
+        // Reflected only by an uncommitted configuration, which a leader change may still roll
+        // back: answer once it is committed (found by the simulator: a leave answered from an
+        // uncommitted removal left the member in the configuration).
+        requests.retryLater(op, () -> changeOnLeader(op, change, address));
+      }
       return;
     }
     ProposeResult r = host.core.proposeChange(change);

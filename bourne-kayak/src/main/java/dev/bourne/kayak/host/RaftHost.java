@@ -127,7 +127,8 @@ final class RaftHost implements KayakHost {
     this.acks = new AckTracker(savedAck);
     RaftConfig raft = RaftConfig.defaults()
         .withTicks(config.electionTicks(), config.heartbeatTicks())
-        .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage());
+        .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage())
+        .withPreVoteAndCheckQuorum(config.preVote(), config.checkQuorum());
     // What the application acknowledged is committed: the commit index starts there after a restart.
     long applied = Math.min(savedAck, log.lastIndex());
     this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(random.nextLong()));

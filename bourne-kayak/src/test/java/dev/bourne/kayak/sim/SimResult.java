@@ -7,12 +7,12 @@ package dev.bourne.kayak.sim;
  * @param traceHash a hash of every observable event in order: equal for equal seeds
  * @param events clock tasks run
  * @param checks safety checks passed
- * @param acknowledged appends acknowledged to clients
+ * @param acknowledged appends acknowledged to clients (through {@code Log.append})
  * @param committed the highest committed index
  * @param crashes crashes injected
- * @param membershipChanges membership changes accepted
+ * @param membershipChanges joins and leaves that completed
  * @param leaderChanges terms in which a leader was elected
- * @param reads read-index requests confirmed
+ * @param reads read barriers and linearizable reads that completed
  */
 public record SimResult(long seed, long traceHash, long events, long checks, int acknowledged, long committed,
     int crashes, int membershipChanges, int leaderChanges, int reads) {}
