@@ -107,7 +107,7 @@ public final class SwimCore {
   // ---------------------------------------------------------------- inputs
 
   /** Takes what the last inputs produced: messages to send and events, in order. */
-  public Step drain() {
+  public Ready drain() {
     return out.drain();
   }
 

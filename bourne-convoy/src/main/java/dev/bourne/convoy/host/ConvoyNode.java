@@ -19,11 +19,11 @@ import dev.bourne.convoy.core.Channel;
 import dev.bourne.convoy.core.CoreEvent;
 import dev.bourne.convoy.core.Message;
 import dev.bourne.convoy.core.Send;
-import dev.bourne.convoy.core.Step;
+import dev.bourne.convoy.core.Ready;
 import dev.bourne.convoy.core.SwimCore;
 import dev.bourne.convoy.storage.MemberStorage;
-import dev.bourne.convoy.transport.MalformedMessageException;
-import dev.bourne.convoy.transport.WireCodec;
+import dev.bourne.convoy.wire.MalformedMessageException;
+import dev.bourne.convoy.wire.WireCodec;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
 import java.security.SecureRandom;
@@ -303,7 +303,7 @@ public final class ConvoyNode implements ConvoyHost {
   }
 
   /** Carries out one step: persist, then notify, then send. Runs on the loop. */
-  void process(Step step) {
+  void process(Ready step) {
     if (halted) {
       throw new ClosedException("convoy member " + id().shortString() + " stopped: its state could not be persisted");
     }

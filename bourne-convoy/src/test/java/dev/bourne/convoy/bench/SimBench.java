@@ -5,7 +5,7 @@ import dev.bourne.convoy.core.CoreEvent;
 import dev.bourne.convoy.core.ProtocolConfig;
 import dev.bourne.convoy.sim.SimCluster;
 import dev.bourne.convoy.sim.SimCluster.Node;
-import dev.bourne.convoy.transport.WireCodec;
+import dev.bourne.convoy.wire.WireCodec;
 import dev.bourne.net.sim.Faults;
 import java.time.Duration;
 

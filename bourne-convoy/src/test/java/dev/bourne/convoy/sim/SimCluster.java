@@ -10,7 +10,7 @@ import dev.bourne.convoy.core.CoreEvent;
 import dev.bourne.convoy.core.Message;
 import dev.bourne.convoy.core.ProtocolConfig;
 import dev.bourne.convoy.core.Send;
-import dev.bourne.convoy.core.Step;
+import dev.bourne.convoy.core.Ready;
 import dev.bourne.convoy.core.SwimCore;
 import dev.bourne.net.sim.SimNetwork;
 import java.time.Duration;
@@ -270,7 +270,7 @@ public final class SimCluster {
     if (!n.up) {
       return;
     }
-    Step step = n.core.drain();
+    Ready step = n.core.drain();
     for (CoreEvent e : step.events()) {
       if (tracing) {
         trace(clock.nanoTime() + " " + n.id.shortString() + " " + e);
