@@ -38,7 +38,7 @@ final class RemoteStore extends StoreBase {
           "member " + owner + " is " + (m == null ? "unknown" : m.state()) + "; its store cannot be written"));
     }
     byte[] request = StoreCodec.encode(new StoreCodec.Request(owner, key, value, delete, expected));
-    return Futures.offLoop(node.transport().call(m.address(), ConvoyNode.STORE, request, node.config().requestTimeout())
+    return node.offLoop(node.transport().call(m.address(), ConvoyNode.STORE, request, node.config().requestTimeout())
         .handle((reply, err) -> {
           if (err == null) {
             return StoreCodec.decodeResult(reply);
