@@ -4,7 +4,6 @@ import dev.bourne.common.config.ConfigCheck;
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.retry.Backoff;
-import dev.bourne.convoy.core.ProtocolConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,7 +31,7 @@ public record ConvoyConfig(
     HostPort bind,
     Optional<HostPort> advertise,
     Optional<Path> dataDir,
-    ProtocolConfig protocol,
+    GossipConfig protocol,
     int joinAttempts,
     Backoff joinBackoff,
     Duration requestTimeout,
@@ -61,19 +60,19 @@ public record ConvoyConfig(
         "must not exceed the gossip interval " + protocol.gossipInterval());
   }
 
-  /** Data-centre defaults ({@link ProtocolConfig#lan()}), on 127.0.0.1 with a free port. */
+  /** Data-centre defaults ({@link GossipConfig#lan()}), on 127.0.0.1 with a free port. */
   public static Builder lan() {
-    return new Builder(ProtocolConfig.lan(), Duration.ofSeconds(5), Duration.ofMillis(20));
+    return new Builder(GossipConfig.lan(), Duration.ofSeconds(5), Duration.ofMillis(20));
   }
 
-  /** WAN defaults ({@link ProtocolConfig#wan()}). */
+  /** WAN defaults ({@link GossipConfig#wan()}). */
   public static Builder wan() {
-    return new Builder(ProtocolConfig.wan(), Duration.ofSeconds(10), Duration.ofMillis(50));
+    return new Builder(GossipConfig.wan(), Duration.ofSeconds(10), Duration.ofMillis(50));
   }
 
-  /** Fast timings for one machine and tests ({@link ProtocolConfig#local()}). */
+  /** Fast timings for one machine and tests ({@link GossipConfig#local()}). */
   public static Builder local() {
-    return new Builder(ProtocolConfig.local(), Duration.ofSeconds(1), Duration.ofMillis(10));
+    return new Builder(GossipConfig.local(), Duration.ofSeconds(1), Duration.ofMillis(10));
   }
 
   /** The advertised address given the port actually bound. */
@@ -87,7 +86,7 @@ public record ConvoyConfig(
     private HostPort bind = new HostPort("127.0.0.1", 0);
     private HostPort advertise;
     private Path dataDir;
-    private ProtocolConfig protocol;
+    private GossipConfig protocol;
     private int joinAttempts = 5;
     private Backoff joinBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 2.0);
     private Duration requestTimeout;
@@ -95,7 +94,7 @@ public record ConvoyConfig(
     private int listenerQueue = 1024;
     private Duration tickInterval;
 
-    private Builder(ProtocolConfig protocol, Duration requestTimeout, Duration tickInterval) {
+    private Builder(GossipConfig protocol, Duration requestTimeout, Duration tickInterval) {
       this.protocol = protocol;
       this.requestTimeout = requestTimeout;
       this.tickInterval = tickInterval;
@@ -108,7 +107,7 @@ public record ConvoyConfig(
     /** Where to persist identity, incarnation and own store (default: nowhere). */
     public Builder dataDir(Path v) { dataDir = v; return this; }
     /** Protocol settings (default: the preset's). */
-    public Builder protocol(ProtocolConfig v) { protocol = Objects.requireNonNull(v, "protocol"); return this; }
+    public Builder protocol(GossipConfig v) { protocol = Objects.requireNonNull(v, "protocol"); return this; }
     /** Rounds through the seeds when joining (default 5). */
     public Builder joinAttempts(int v) { joinAttempts = v; return this; }
     /** Backoff between join rounds (default 200 ms doubling to 5 s). */

@@ -3,6 +3,7 @@ package dev.bourne.convoy.api;
 import dev.bourne.common.id.NodeId;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The merged, eventually consistent view of every member and its store, as this member sees it.
@@ -52,8 +53,20 @@ public interface Directory {
   boolean fail(NodeId id);
 
   /**
-   * Subscribes to joins, leaves, evictions and reaping. Events arrive on a thread of this
-   * subscription, in order, through a bounded queue: a slow listener never delays gossip, it loses
+   * {@link #evict} without blocking; the future completes as {@link Store#putAsync} does, and fails
+   * with code {@code CLOSED} if this member is closed.
+   */
+  CompletableFuture<Boolean> evictAsync(NodeId id);
+
+  /**
+   * {@link #fail} without blocking; the future completes as {@link Store#putAsync} does, and fails
+   * with code {@code CLOSED} if this member is closed.
+   */
+  CompletableFuture<Boolean> failAsync(NodeId id);
+
+  /**
+   * Subscribes to joins, leaves, evictions and reaping. Events arrive on an executor of this
+   * subscription (its own thread in production), in order, through a bounded queue: a slow listener never delays gossip, it loses
    * the overflow and is told how many it missed ({@link Listener#onLagged}). Close the returned
    * handle to stop.
    *

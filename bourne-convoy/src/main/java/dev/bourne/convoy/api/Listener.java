@@ -1,7 +1,7 @@
 package dev.bourne.convoy.api;
 
 /**
- * Receives events on its own thread, in order. Events wait in a bounded queue; a listener that
+ * Receives events on its own executor (a thread of its own in production), in order. Events wait in a bounded queue; a listener that
  * falls behind loses the overflow and is told how many it missed, so it never stalls gossip.
  *
  * @param <E> the event type

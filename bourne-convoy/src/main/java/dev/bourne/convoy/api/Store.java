@@ -37,8 +37,9 @@ public interface Store {
 
   /**
    * {@link #put} without blocking: the future fails with the exceptions {@code put} throws. It
-   * completes on a thread of {@link java.util.concurrent.ForkJoinPool#commonPool()}, never on the
-   * member's event loop or a transport thread, so dependent stages cannot stall the protocol.
+   * completes on the member's callback executor (in production, {@link
+   * java.util.concurrent.ForkJoinPool#commonPool()}), never on the member's event loop or a
+   * transport thread, so dependent stages cannot stall the protocol.
    */
   CompletableFuture<StoreResult> putAsync(String key, String value, long expectedVersion);
 

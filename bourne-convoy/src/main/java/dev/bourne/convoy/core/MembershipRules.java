@@ -179,8 +179,8 @@ final class MembershipRules {
     e.sinceNanos = now;
     int n = table.activeCount();
     int expected = Math.max(0, Math.min(config.suspicionMult() - 2, n - 2));
-    long min = config.suspicionMinTimeout(n).toNanos();
-    long max = config.suspicionMaxTimeout(n).toNanos();
+    long min = config.suspicionMinNanos(n);
+    long max = config.suspicionMaxNanos(n);
     if (s.from().equals(selfId)) {
       // Our own accusation: if we are the struggling one, give the accused longer to refute.
       min = health.scale(min);
@@ -331,7 +331,7 @@ final class MembershipRules {
           && !queue.contains(new Update.MemberKey(s.getKey()))) {
         // Our accusation may have been lost (perhaps we were the one cut off): say it again, once a
         // probe period, so the accused gets every chance to hear it and refute before the deadline.
-        sus.announcedAt(now + config.probeInterval().toNanos());
+        sus.announcedAt(now + config.probeIntervalNanos());
         queue.enqueue(new Update.Suspect(s.getKey(), sus.incarnation(), selfId));
       }
     }

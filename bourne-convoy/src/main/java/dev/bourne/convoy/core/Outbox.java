@@ -28,11 +28,11 @@ final class Outbox {
     events.add(new CoreEvent.Health(new HealthEvent(health, m)));
   }
 
-  Step drain() {
+  Ready drain() {
     if (sends.isEmpty() && events.isEmpty()) {
-      return Step.EMPTY;
+      return Ready.EMPTY;
     }
-    Step s = new Step(sends, events);
+    Ready s = new Ready(sends, events);
     sends = new ArrayList<>();
     events = new ArrayList<>();
     return s;

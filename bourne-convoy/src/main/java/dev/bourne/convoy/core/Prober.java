@@ -63,7 +63,7 @@ final class Prober {
 
   void start(long now) {
     // Start at a random phase so members started together do not probe in lock-step.
-    nextProbeAt = now + (long) (random.nextDouble() * config.probeInterval().toNanos());
+    nextProbeAt = now + (long) (random.nextDouble() * config.probeIntervalNanos());
   }
 
   void tick(long now) {
@@ -74,7 +74,7 @@ final class Prober {
       finish(now);
     }
     if (probe == null && now >= nextProbeAt) {
-      long interval = core.health().scale(config.probeInterval().toNanos());
+      long interval = core.health().scale(config.probeIntervalNanos());
       nextProbeAt = now + interval;
       if (!core.hasLeft()) {
         startProbe(now, interval);
@@ -124,7 +124,7 @@ final class Prober {
       return;
     }
     Entry target = core.entry(id);
-    long timeout = core.health().scale(config.probeTimeout().toNanos());
+    long timeout = core.health().scale(config.probeTimeoutNanos());
     probe = new Probe(id, target.address, nextSeq++, now + timeout, now + interval);
     probesSent++;
     // Lifeguard's buddy system: a suspect we probe hears of its suspicion from us first-hand.
@@ -199,7 +199,7 @@ final class Prober {
       return; // bounded: a flood of requests must not grow memory
     }
     long seq = nextSeq++;
-    long deadline = now + config.probeTimeout().toNanos() * 8 / 10;
+    long deadline = now + config.probeTimeoutNanos() * 8 / 10;
     relays.put(seq, new Relay(from, req.seq(), deadline));
     core.sendWithUpdates(req.targetAddress(), new Message.Ping(seq, req.target(), core.selfId(), List.of()), Channel.UDP);
   }

@@ -95,10 +95,10 @@ public final class SwimCore {
     this.health = new LocalHealth(config.awarenessMax());
     this.rules = new MembershipRules(this, config, table, self, queue, health, out);
     this.prober = new Prober(this, config, random);
-    this.nextGossipAt = nowNanos + config.gossipInterval().toNanos();
-    this.nextPushPullAt = nowNanos + jitter(config.pushPullInterval().toNanos());
-    this.nextReapAt = nowNanos + config.probeInterval().toNanos();
-    this.rejoinBackoff = config.rejoinInitialBackoff().toNanos();
+    this.nextGossipAt = nowNanos + config.gossipIntervalNanos();
+    this.nextPushPullAt = nowNanos + jitter(config.pushPullIntervalNanos());
+    this.nextReapAt = nowNanos + config.probeIntervalNanos();
+    this.rejoinBackoff = config.rejoinInitialBackoffNanos();
     this.nextRejoinAt = nowNanos + rejoinBackoff;
     prober.start(nowNanos);
     queue.enqueue(rules.aliveOfSelf());
@@ -107,7 +107,7 @@ public final class SwimCore {
   // ---------------------------------------------------------------- inputs
 
   /** Takes what the last inputs produced: messages to send and events, in order. */
-  public Step drain() {
+  public Ready drain() {
     return out.drain();
   }
 
@@ -130,11 +130,11 @@ public final class SwimCore {
     prober.tick(now);
     rules.expireSuspicions(now);
     if (now >= nextGossipAt) {
-      nextGossipAt = now + config.gossipInterval().toNanos();
+      nextGossipAt = now + config.gossipIntervalNanos();
       gossip(now);
     }
     if (now >= nextPushPullAt) {
-      nextPushPullAt = now + jitter(config.pushPullInterval().toNanos());
+      nextPushPullAt = now + jitter(config.pushPullIntervalNanos());
       if (!left) {
         pushPull(now);
       }
@@ -146,7 +146,7 @@ public final class SwimCore {
       }
     }
     if (now >= nextReapAt) {
-      nextReapAt = now + config.probeInterval().toNanos();
+      nextReapAt = now + config.probeIntervalNanos();
       reap(now);
     }
   }
@@ -191,7 +191,7 @@ public final class SwimCore {
       }
       rules.mergeState(now, pp);
       // A peer answered: we are connected, so a later isolation starts its backoff afresh.
-      rejoinBackoff = config.rejoinInitialBackoff().toNanos();
+      rejoinBackoff = config.rejoinInitialBackoffNanos();
     } else {
       throw new AssertionError("unhandled message " + message.getClass());
     }
@@ -480,7 +480,7 @@ public final class SwimCore {
 
 
   private void reap(long now) {
-    long after = config.reapAfter().toNanos();
+    long after = config.reapAfterNanos();
     List<Entry> gone = new ArrayList<>();
     for (Entry e : table.all()) {
       if (e != self && !e.state.isActive() && now - e.sinceNanos >= after) {
@@ -521,7 +521,7 @@ public final class SwimCore {
 
   private void rejoinIfIsolated(long now) {
     if (!peers(false).isEmpty()) {
-      rejoinBackoff = config.rejoinInitialBackoff().toNanos();
+      rejoinBackoff = config.rejoinInitialBackoffNanos();
       nextRejoinAt = now + rejoinBackoff;
       return;
     }
@@ -533,7 +533,7 @@ public final class SwimCore {
       }
     }
     nextRejoinAt = now + rejoinBackoff;
-    rejoinBackoff = Math.min(rejoinBackoff * 2, config.rejoinMaxBackoff().toNanos());
+    rejoinBackoff = Math.min(rejoinBackoff * 2, config.rejoinMaxBackoffNanos());
     if (candidates.isEmpty()) {
       return;
     }
@@ -565,7 +565,7 @@ public final class SwimCore {
   private long lastTickNanos;
 
   private boolean recentlyFailed(Entry e) {
-    return lastTickNanos - e.sinceNanos < config.gossipToDeadTime().toNanos();
+    return lastTickNanos - e.sinceNanos < config.gossipToDeadNanos();
   }
 
   void noteTime(long now) {

@@ -1,11 +1,14 @@
 package dev.bourne.convoy.host;
 
 import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.exec.SerialExecutor;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.lifecycle.Lifecycle;
 import dev.bourne.common.lifecycle.LifecycleState;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.common.time.Cancellable;
 import dev.bourne.common.time.Clock;
+import dev.bourne.common.time.Scheduler;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.convoy.api.ConvoyHost;
@@ -15,19 +18,18 @@ import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.api.Member;
 import dev.bourne.convoy.api.MembershipEvent;
 import dev.bourne.convoy.api.Store;
-import dev.bourne.convoy.core.Channel;
 import dev.bourne.convoy.core.CoreEvent;
 import dev.bourne.convoy.core.Message;
-import dev.bourne.convoy.core.Send;
-import dev.bourne.convoy.core.Step;
+import dev.bourne.convoy.core.ProtocolConfig;
+import dev.bourne.convoy.core.Ready;
 import dev.bourne.convoy.core.SwimCore;
-import dev.bourne.convoy.storage.MemberStorage;
-import dev.bourne.convoy.transport.MalformedMessageException;
-import dev.bourne.convoy.transport.WireCodec;
+import dev.bourne.convoy.wire.MalformedMessageException;
+import dev.bourne.convoy.wire.WireCodec;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
-import java.security.SecureRandom;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,13 +39,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,14 +47,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host of one Convoy member: runs a {@link SwimCore} on a single event-loop thread, feeds it
- * datagrams, TCP requests and ticks, and carries out what it asks (sends over the {@link
- * Transport}, persistence in {@link MemberStorage}, listener delivery). Publishes an immutable
- * {@link Snapshot} after each change for lock-free reads.
+ * The host of one Convoy member: runs a {@link SwimCore} on a serial event loop, feeds it
+ * datagrams, TCP requests and ticks, and carries out each {@link Ready} (persist, then notify, then
+ * send; {@link #process}). It is assembled from the {@link HostParts} it is given, its time, threads,
+ * randomness, network and disk included, so the simulator runs this very code on a virtual clock.
+ * Publishes an immutable {@link Snapshot} after each change for lock-free reads.
  *
- * <p>Thread-safe: every core access runs on the loop thread.
+ * <p>Thread-safe: every core access runs on the loop. Lifecycle: running from {@link #start}, until
+ * {@link #leave()}, {@link #shutdown()}, an eviction or a failed write stops it.
  */
-public final class ConvoyNode implements ConvoyHost {
+final class ConvoyNode implements ConvoyHost, HostCounters {
   static final String UDP = "convoy.udp";
   static final String TCP = "convoy.tcp";
   static final String STORE = "convoy.store";
@@ -67,101 +65,81 @@ public final class ConvoyNode implements ConvoyHost {
   static final int MAX_QUEUED_DATAGRAMS = 4096;
   private static final long LOOP_ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+  private final HostParts parts;
   private final ConvoyConfig config;
   private final Transport transport;
-  private final boolean ownsTransport;
-  private final MemberStorage storage;
-  private final ScheduledThreadPoolExecutor loop;
+  private final DurableState state;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final Random random;
+  private final SerialExecutor loop;
   private final SwimCore core;
-  private final Clock clock = Clock.system();
   private final Lifecycle lifecycle;
   private final ListenerHub<MembershipEvent> membershipHub;
   private final ListenerHub<HealthEvent> healthHub;
-  private final CompletableFuture<Void> leaveSpread = new CompletableFuture<>();
+  /** Completes once the member stopped after {@link #leave()} (or any stop while leaving). */
+  private final CompletableFuture<Void> left = new CompletableFuture<>();
+  private final AtomicBoolean leaving = new AtomicBoolean();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
   private final AtomicInteger queuedDatagrams = new AtomicInteger();
   private final AtomicLong droppedDatagrams = new AtomicLong();
   private final AtomicBoolean floodLogged = new AtomicBoolean();
-  /** Futures of loop work not yet run: shutdown fails those the stopped loop drops. */
-  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+  /**
+   * Futures of loop work not yet done: shutdown fails those the stopped loop drops, in the order
+   * they were made (a hash order would make a simulated stop differ between runs of one seed).
+   */
+  private final Set<CompletableFuture<?>> pending = Collections.synchronizedSet(new LinkedHashSet<>());
   private final LocalStore localStore;
   private final NodeDirectory directory;
+  private final long tickNanos;
   private volatile Snapshot snapshot;
-  private volatile boolean leaving;
+  private volatile long rejectedUpdates;
   /** Set on the loop when a storage write failed: the member sends nothing more and stops. */
   private volatile boolean halted;
   private long publishedChange = -1;
   private long loopErrorLoggedAt = Long.MIN_VALUE;
   private long loopErrorsSuppressed;
-  private ScheduledFuture<?> ticker;
+  // Wake-up state, loop only: the next tick is at the core's next deadline, at most one per tickNanos.
+  private long lastTickAt;
+  private long wakeAt = Long.MAX_VALUE;
+  private Cancellable wake;
 
-  private ConvoyNode(ConvoyConfig config, Transport transport, boolean ownsTransport) {
-    this.config = config;
-    this.transport = transport;
-    this.ownsTransport = ownsTransport;
-    this.storage = config.dataDir().map(MemberStorage::open).orElse(null);
-    try {
-      this.core = newCore(config, transport);
-    } catch (RuntimeException e) {
-      if (storage != null) {
-        storage.close();
-      }
-      throw e;
-    }
+  private ConvoyNode(HostParts parts) {
+    this.parts = parts;
+    this.config = parts.config();
+    this.transport = parts.transport();
+    this.state = parts.state();
+    this.scheduler = parts.scheduler();
+    this.clock = scheduler.clock();
+    this.random = parts.random();
+    this.tickNanos = config.tickInterval().toNanos();
+    this.lastTickAt = clock.nanoTime() - tickNanos;
+    this.core = newCore();
     NodeId id = core.id();
     this.lifecycle = new Lifecycle("convoy member " + id.shortString());
-    this.loop = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "convoy-" + id.shortString());
-      t.setDaemon(true);
-      return t;
-    });
-    loop.setRemoveOnCancelPolicy(true);
-    this.membershipHub = new ListenerHub<>("membership", config.listenerQueue());
-    this.healthHub = new ListenerHub<>("health", config.listenerQueue());
+    this.loop = parts.workers().serial("convoy-" + id.shortString());
+    this.membershipHub = new ListenerHub<>("membership", config.listenerQueue(), parts.workers());
+    this.healthHub = new ListenerHub<>("health", config.listenerQueue(), parts.workers());
     this.localStore = new LocalStore(this);
     this.directory = new NodeDirectory(this);
     publish();
   }
 
-  private SwimCore newCore(ConvoyConfig config, Transport transport) {
-    NodeId id;
-    long incarnation;
-    Map<String, Item> items = Map.of();
-    long lastVersion = 0;
-    if (storage != null && storage.id().isPresent()) {
-      id = storage.id().get();
-      incarnation = storage.incarnation() + 1;
-      items = storage.items();
-      lastVersion = storage.lastVersion();
-    } else {
-      id = NodeId.random();
-      incarnation = 1;
-    }
-    if (storage != null) {
-      storage.begin(id, incarnation);
-    }
-    Random random = new Random(new SecureRandom().nextLong());
-    return new SwimCore(config.protocol(), random, id, transport.localAddress(), incarnation, items,
-        lastVersion, clock.nanoTime());
+  private SwimCore newCore() {
+    Optional<NodeId> stored = state.id();
+    NodeId id = stored.orElseGet(() -> NodeId.random(random));
+    long incarnation = stored.isPresent() ? state.incarnation() + 1 : 1;
+    Map<String, Item> items = stored.isPresent() ? state.items() : Map.of();
+    long lastVersion = stored.isPresent() ? state.lastVersion() : 0;
+    state.begin(id, incarnation);
+    return new SwimCore(ProtocolConfig.from(config.protocol()), new Random(random.nextLong()), id,
+        transport.localAddress(), incarnation, items, lastVersion, clock.nanoTime());
   }
 
-  /**
-   * Starts a member on {@code transport} (or on a new Netty transport if null), alone until it
-   * joins or is joined.
-   */
-  public static ConvoyNode start(ConvoyConfig config, Transport transport) {
-    boolean owns = transport == null;
-    Transport t = owns ? NettyTransports.start(config) : transport;
-    ConvoyNode node;
-    try {
-      node = new ConvoyNode(config, t, owns);
-    } catch (RuntimeException e) {
-      if (owns) {
-        t.close();
-      }
-      throw e;
-    }
+  /** Builds and starts a member from its parts: alone until it joins or is joined. */
+  static ConvoyNode start(HostParts parts) {
+    ConvoyNode node = new ConvoyNode(parts);
     try {
       node.begin();
     } catch (RuntimeException e) {
@@ -176,80 +154,55 @@ public final class ConvoyNode implements ConvoyHost {
     transport.listen(UDP, this::onDatagram);
     transport.handle(TCP, this::onRequest);
     transport.handle(STORE, (from, payload) -> onLoop(() -> StoreRpc.serve(this, core, payload)));
-    long tick = config.tickInterval().toNanos();
-    ticker = loop.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+    execute(this::scheduleWake);
     lifecycle.advanceTo(LifecycleState.RUNNING);
     log.info("convoy member {} started at {}", core.id(), transport.localAddress());
-  }
-
-  /**
-   * Joins through {@code seeds}: rounds of push-pull requests to each seed, with backoff between
-   * rounds, up to the configured attempts.
-   *
-   * @throws ConvoyException code {@code JOIN_FAILED} listing every seed tried and why it failed
-   */
-  public void join(List<HostPort> seeds) {
-    List<HostPort> others = new ArrayList<>();
-    for (HostPort s : seeds) {
-      if (!s.equals(address())) {
-        others.add(s);
-      }
-    }
-    onLoop(() -> {
-      core.setSeeds(others);
-      return null;
-    }).join();
-    if (others.isEmpty()) {
-      return;
-    }
-    List<String> tried = new ArrayList<>();
-    Random random = new Random();
-    for (int attempt = 0; attempt < config.joinAttempts(); attempt++) {
-      if (attempt > 0) {
-        // A backoff between rounds, not a wait for a condition.
-        java.util.concurrent.locks.LockSupport.parkNanos(config.joinBackoff().delay(attempt - 1, random).toNanos());
-      }
-      for (HostPort seed : others) {
-        lifecycle.checkRunning();
-        try {
-          byte[] request = onLoop(() -> WireCodec.encode(core.joinRequest())).join();
-          byte[] reply = transport.call(seed, TCP, request, config.requestTimeout())
-              .get(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-          Message m = WireCodec.decode(reply);
-          onLoop(() -> {
-            core.receive(clock.nanoTime(), seed, m);
-            process(core.drain());
-            return null;
-          }).join();
-          log.info("convoy member {} joined through {}", core.id(), seed);
-          return;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ConvoyException(ConvoyException.JOIN_FAILED, "interrupted while joining", e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-          Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-          tried.add(seed + " (round " + (attempt + 1) + "): " + cause);
-        }
-      }
-    }
-    throw new ConvoyException(ConvoyException.JOIN_FAILED, "could not join through any seed after "
-        + config.joinAttempts() + " rounds; tried " + String.join("; ", tried));
   }
 
   // ---------------------------------------------------------------- loop work
 
   private void tick() {
+    wakeAt = Long.MAX_VALUE;
+    wake = null;
     if (halted) {
       return;
     }
+    long now = clock.nanoTime();
+    lastTickAt = now;
     try {
-      core.tick(clock.nanoTime());
+      core.tick(now);
       process(core.drain());
-      if (leaving && core.leaveDisseminated()) {
-        leaveSpread.complete(null);
-      }
     } catch (RuntimeException e) {
       loopFailed("tick", e);
+    }
+    if (leaving.get() && core.leaveDisseminated()) {
+      stopAfterLeave(true);
+    }
+  }
+
+  /**
+   * Asks the scheduler for a tick at the core's next deadline, but not sooner than {@code
+   * tickInterval} after the last tick (a host may tick later than asked, never needs to tick more
+   * often): an idle member costs no wake-ups, a busy one at most one per tick interval. Runs on the
+   * loop after every input.
+   */
+  private void scheduleWake() {
+    long next = core.nextWakeNanos();
+    if (halted || loop.isClosed() || next == Long.MAX_VALUE) {
+      return;
+    }
+    long at = Math.max(next, lastTickAt + tickNanos);
+    if (at >= wakeAt) {
+      return; // the tick already asked for comes first
+    }
+    if (wake != null) {
+      wake.cancel();
+    }
+    wakeAt = at;
+    try {
+      wake = scheduler.schedule(Duration.ofNanos(Math.max(0, at - clock.nanoTime())), () -> execute(this::tick));
+    } catch (IllegalStateException e) {
+      wakeAt = Long.MAX_VALUE; // the scheduler stopped: so is this member
     }
   }
 
@@ -269,7 +222,7 @@ public final class ConvoyNode implements ConvoyHost {
     }
     execute(() -> {
       queuedDatagrams.decrementAndGet();
-      Message m = decode(from, payload);
+      Message m = decode(from.remote(), payload);
       if (m != null && !halted) {
         core.receive(clock.nanoTime(), from.source(), m);
         process(core.drain());
@@ -279,7 +232,7 @@ public final class ConvoyNode implements ConvoyHost {
 
   private CompletableFuture<byte[]> onRequest(Inbound from, byte[] payload) {
     return onLoop(() -> {
-      Message m = decode(from, payload);
+      Message m = decode(from.remote(), payload);
       if (m == null) {
         throw new MalformedMessageException("not a convoy message");
       }
@@ -290,49 +243,55 @@ public final class ConvoyNode implements ConvoyHost {
     });
   }
 
-  private Message decode(Inbound from, byte[] payload) {
+  /** Decodes a message, or counts it malformed (logged once) and returns null. */
+  Message decode(HostPort remote, byte[] payload) {
     try {
       return WireCodec.decode(payload);
     } catch (MalformedMessageException e) {
       malformed.incrementAndGet();
       if (malformedLogged.compareAndSet(false, true)) {
-        log.warn("dropping malformed convoy message from {} (logged once; counted): {}", from.remote(), e.getMessage());
+        log.warn("dropping malformed convoy message from {} (logged once; counted): {}", remote, e.getMessage());
       }
       return null;
     }
   }
 
-  /** Carries out one step: persist, then notify, then send. Runs on the loop. */
-  void process(Step step) {
+  /**
+   * Carries out one {@link Ready}: persist, then notify, then send; then publish the new view and
+   * ask for the next tick. The one place a core's output is executed, in production and in
+   * simulation. Runs on the loop.
+   */
+  void process(Ready ready) {
     if (halted) {
       throw new ClosedException("convoy member " + id().shortString() + " stopped: its state could not be persisted");
     }
-    for (CoreEvent e : step.events()) {
-      if (e instanceof CoreEvent.IncarnationChanged ic) {
-        if (storage != null) {
-          persist(() -> storage.saveIncarnation(ic.incarnation()));
-        }
-      } else if (e instanceof CoreEvent.OwnItemChanged oi) {
-        if (storage != null) {
-          persist(() -> storage.saveItem(oi.key(), oi.item(), oi.lastVersion()));
-        }
-      } else if (e instanceof CoreEvent.Membership m) {
-        membershipHub.publish(m.event());
-      } else if (e instanceof CoreEvent.Health h) {
-        healthHub.publish(h.event());
-      } else if (e instanceof CoreEvent.SelfEvicted) {
-        log.warn("convoy member {} was evicted from the group; closing", core.id());
-        if (storage != null) {
-          storage.wipe();
-        }
-        new Thread(this::shutdown, "convoy-evicted").start();
+    try {
+      for (CoreEvent e : ready.events()) {
+        carryOut(e);
       }
+      Sends.carryOut(this, ready.sends());
+      if (core.changeCount() != publishedChange) {
+        publish();
+      }
+      rejectedUpdates = core.rejectedUpdates();
+    } finally {
+      scheduleWake();
     }
-    for (Send s : step.sends()) {
-      send(s);
-    }
-    if (core.changeCount() != publishedChange) {
-      publish();
+  }
+
+  private void carryOut(CoreEvent e) {
+    if (e instanceof CoreEvent.IncarnationChanged ic) {
+      persist(() -> state.saveIncarnation(ic.incarnation()));
+    } else if (e instanceof CoreEvent.OwnItemChanged oi) {
+      persist(() -> state.saveItem(oi.key(), oi.item(), oi.lastVersion()));
+    } else if (e instanceof CoreEvent.Membership m) {
+      membershipHub.publish(m.event());
+    } else if (e instanceof CoreEvent.Health h) {
+      healthHub.publish(h.event());
+    } else if (e instanceof CoreEvent.SelfEvicted) {
+      log.warn("convoy member {} was evicted from the group; closing", core.id());
+      persist(state::wipe);
+      execute(this::shutdown); // after this Ready: its sends still go out
     }
   }
 
@@ -349,44 +308,11 @@ public final class ConvoyNode implements ConvoyHost {
     } catch (RuntimeException | Error e) { // MapDB reports a closed or broken store as an Error
       halted = true;
       log.error("convoy member {}: cannot persist its state; stopping as a crash would", core.id(), e);
-      new Thread(this::shutdown, "convoy-halt").start();
+      execute(this::shutdown);
       ClosedException closed = new ClosedException("convoy member " + id().shortString()
           + " stopped: its state could not be persisted (" + e + ")");
       closed.initCause(e);
       throw closed;
-    }
-  }
-
-  private void send(Send s) {
-    byte[] bytes = WireCodec.encode(s.message());
-    long id = s.sendId();
-    HostPort to = s.to();
-    if (s.channel() == Channel.UDP) {
-      CompletableFuture<Void> f;
-      try {
-        f = bytes.length <= transport.maxDatagramPayload()
-            ? transport.sendDatagram(to, UDP, bytes)
-            : transport.send(to, UDP, bytes); // too big for one datagram: the same message over TCP
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
-      }
-      f.whenComplete((ok, err) -> {
-        if (err != null) {
-          execute(() -> core.sendFailed(clock.nanoTime(), id));
-        }
-      });
-    } else {
-      transport.call(to, TCP, bytes, config.requestTimeout()).whenComplete((reply, err) -> execute(() -> {
-        if (err != null) {
-          core.sendFailed(clock.nanoTime(), id);
-          return;
-        }
-        Message m = decode(new Inbound(to, to), reply);
-        if (m != null) {
-          core.receive(clock.nanoTime(), to, m);
-        }
-        process(core.drain());
-      }));
     }
   }
 
@@ -405,22 +331,30 @@ public final class ConvoyNode implements ConvoyHost {
    * including when shutdown drops the work before it ran.
    */
   <T> CompletableFuture<T> onLoop(Callable<T> work) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    // Registered before it is queued, so a shutdown that drops the task always finds the future.
-    pending.add(f);
-    f.whenComplete((v, e) -> pending.remove(f));
-    try {
-      loop.execute(() -> {
-        try {
-          f.complete(work.call());
-        } catch (Throwable t) {
-          f.completeExceptionally(t);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      f.completeExceptionally(new ClosedException("convoy member " + core.id().shortString() + " is closed"));
+    CompletableFuture<T> f = track(new CompletableFuture<>());
+    loop.execute(() -> {
+      try {
+        f.complete(work.call());
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    if (loop.isClosed()) { // dropped, or about to be: shutdown may have looked at pending already
+      f.completeExceptionally(closedError());
     }
     return f;
+  }
+
+  /** Registers a future that shutdown must fail if it is still open then. */
+  <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+    pending.add(f);
+    f.whenComplete((v, e) -> pending.remove(f));
+    return f;
+  }
+
+  /** {@code f}'s outcome, completed on the callback executor: never on the loop or a transport thread. */
+  <T> CompletableFuture<T> offLoop(CompletableFuture<T> f) {
+    return f.whenCompleteAsync((r, e) -> { }, parts.callbacks());
   }
 
   /**
@@ -439,18 +373,15 @@ public final class ConvoyNode implements ConvoyHost {
     loopErrorsSuppressed = 0;
   }
 
-  private void execute(Runnable work) {
-    try {
-      loop.execute(() -> {
-        try {
-          work.run();
-        } catch (RuntimeException e) {
-          loopFailed("task", e);
-        }
-      });
-    } catch (RejectedExecutionException ignored) {
-      // Stopped: late network callbacks have nothing left to update.
-    }
+  /** Runs {@code work} on the loop, logging what it throws; dropped once stopped. */
+  void execute(Runnable work) {
+    loop.execute(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        loopFailed("task", e);
+      }
+    });
   }
 
   // ---------------------------------------------------------------- API
@@ -491,15 +422,105 @@ public final class ConvoyNode implements ConvoyHost {
     return lifecycle.isRunning();
   }
 
-  /** The member's storage, or null without a data directory (tests inject failures through it). */
-  MemberStorage storage() {
-    return storage;
+  @Override
+  public CompletableFuture<Void> joinAsync(List<HostPort> seeds) {
+    Objects.requireNonNull(seeds, "seeds");
+    for (HostPort seed : seeds) { // not contains(null): immutable lists throw on a null query
+      Objects.requireNonNull(seed, () -> "seeds must not contain null: " + seeds);
+    }
+    List<HostPort> others = seeds.stream().filter(s -> !s.equals(address())).toList();
+    return offLoop(onLoop(() -> {
+      core.setSeeds(others);
+      return null;
+    }).thenCompose(v -> others.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
+        : track(new JoinRounds(this, others).start())));
   }
 
+  @Override
+  public CompletableFuture<Void> leave() {
+    if (!lifecycle.isRunning()) {
+      shutdown();
+      return offLoop(CompletableFuture.completedFuture(null));
+    }
+    if (leaving.compareAndSet(false, true)) {
+      try {
+        scheduler.schedule(config.leaveTimeout(), () -> execute(() -> stopAfterLeave(false)));
+      } catch (IllegalStateException e) {
+        shutdown(); // the scheduler stopped: nothing could spread the leave
+      }
+      execute(() -> {
+        core.leave(clock.nanoTime());
+        process(core.drain());
+        if (core.leaveDisseminated()) {
+          stopAfterLeave(true);
+        }
+      });
+    }
+    return offLoop(left);
+  }
+
+  /** Stops a leaving member once its leave spread or its time ran out. Runs on the loop. */
+  private void stopAfterLeave(boolean spread) {
+    if (!spread && isRunning()) {
+      log.warn("convoy member {}: leave not fully spread within {}; stopping anyway", id(), config.leaveTimeout());
+    }
+    shutdown();
+  }
+
+  @Override
+  public void close() {
+    try {
+      Futures.join(leave());
+    } catch (RuntimeException e) {
+      log.debug("leave failed", e);
+      shutdown();
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    if (!lifecycle.advanceTo(LifecycleState.STOPPING)) {
+      return;
+    }
+    loop.close(); // waits for a task in progress, unless this is it
+    if (wake != null) {
+      wake.cancel();
+    }
+    // Work dropped from the queue never ran: its callers must not wait forever.
+    List<CompletableFuture<?>> dropped;
+    synchronized (pending) {
+      dropped = List.copyOf(pending);
+    }
+    for (CompletableFuture<?> f : dropped) {
+      f.completeExceptionally(closedError());
+    }
+    for (AutoCloseable c : parts.closeOnStop()) {
+      closeQuietly(c);
+    }
+    closeQuietly(state);
+    membershipHub.close();
+    healthHub.close();
+    lifecycle.advanceTo(LifecycleState.TERMINATED);
+    left.complete(null);
+    log.info("convoy member {} stopped", id());
+  }
+
+  private void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception | Error e) { // a broken disk must not keep the rest open
+      log.warn("convoy member {}: closing {} failed", id(), c, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- for the host's helpers
+
+  /** The latest published view. */
   Snapshot snapshot() {
     return snapshot;
   }
 
+  /** The core: loop only. */
   SwimCore core() {
     return core;
   }
@@ -512,10 +533,32 @@ public final class ConvoyNode implements ConvoyHost {
     return config;
   }
 
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  Random random() {
+    return random;
+  }
+
+  /** Now on the member's clock. */
+  long now() {
+    return clock.nanoTime();
+  }
+
+  /** The member's durable state (tests inject failures through it). */
+  DurableState state() {
+    return state;
+  }
+
   void checkRunning() {
     if (!lifecycle.isRunning()) {
-      throw new ClosedException("convoy member " + id().shortString() + " is " + lifecycle.state());
+      throw closedError();
     }
+  }
+
+  private ClosedException closedError() {
+    return new ClosedException("convoy member " + id().shortString() + " is " + lifecycle.state());
   }
 
   AutoCloseable subscribeMembership(dev.bourne.convoy.api.Listener<MembershipEvent> l) {
@@ -526,69 +569,23 @@ public final class ConvoyNode implements ConvoyHost {
     return healthHub.subscribe(l);
   }
 
-  /** Datagrams dropped since start because too many were already waiting for the event loop. */
+  @Override
   public long droppedDatagrams() {
     return droppedDatagrams.get();
   }
 
-  /** Messages dropped as malformed since start. */
+  @Override
   public long malformedMessages() {
     return malformed.get();
   }
 
   @Override
-  public void close() {
-    if (!lifecycle.isRunning()) {
-      shutdown();
-      return;
-    }
-    leaving = true;
-    // One deadline for both waits: close() is documented to wait at most the leave timeout.
-    long deadline = clock.nanoTime() + config.leaveTimeout().toNanos();
-    try {
-      onLoop(() -> {
-        core.leave(clock.nanoTime());
-        process(core.drain());
-        return null;
-      }).get(config.leaveTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      leaveSpread.get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      log.warn("convoy member {}: leave not fully spread within {}; stopping anyway", id(), config.leaveTimeout());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      log.debug("leave failed", e);
-    }
-    shutdown();
+  public long rejectedUpdates() {
+    return rejectedUpdates;
   }
 
   @Override
-  public void shutdown() {
-    if (!lifecycle.advanceTo(LifecycleState.STOPPING)) {
-      return;
-    }
-    if (ticker != null) {
-      ticker.cancel(false);
-    }
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    // Work dropped from the queue never ran: its callers must not wait forever.
-    for (CompletableFuture<?> f : List.copyOf(pending)) {
-      f.completeExceptionally(new ClosedException("convoy member " + id().shortString() + " stopped"));
-    }
-    if (ownsTransport) {
-      transport.close();
-    }
-    if (storage != null) {
-      storage.close();
-    }
-    membershipHub.close();
-    healthHub.close();
-    lifecycle.advanceTo(LifecycleState.TERMINATED);
-    log.info("convoy member {} stopped", id());
+  public int knownMembers() {
+    return snapshot.members().size();
   }
 }

@@ -5,9 +5,8 @@ import dev.bourne.common.error.ErrorCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 
-/** How the host hands its futures to callers: blocking joins with plain exceptions, and off-loop completion. */
+/** How the host's blocking calls wait for its futures: plain exceptions instead of wrapped ones. */
 final class Futures {
   private Futures() {}
 
@@ -21,16 +20,6 @@ final class Futures {
     } catch (RuntimeException e) {
       throw unwrap(e);
     }
-  }
-
-  /**
-   * The same outcome, completed on a pool thread: a caller's dependent stage (which may block) must
-   * run neither on the member's event loop nor on a transport thread, or it would stall the protocol.
-   */
-  static <T> CompletableFuture<T> offLoop(CompletableFuture<T> f) {
-    // The common pool explicitly: with one or two cores, the default async executor would start a
-    // new thread per completion.
-    return f.whenCompleteAsync((r, e) -> { }, ForkJoinPool.commonPool());
   }
 
   private static RuntimeException unwrap(Throwable t) {

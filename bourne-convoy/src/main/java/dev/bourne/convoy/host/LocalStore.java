@@ -1,7 +1,6 @@
 package dev.bourne.convoy.host;
 
 import dev.bourne.common.id.NodeId;
-import dev.bourne.common.time.Clock;
 import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.convoy.api.StoreResult;
 import dev.bourne.convoy.core.SwimCore;
@@ -20,12 +19,12 @@ final class LocalStore extends StoreBase {
 
   @Override
   CompletableFuture<StoreResult> write(String key, String value, boolean delete, long expected) {
-    return Futures.offLoop(node.onLoop(() -> apply(node, node.core(), key, value, delete, expected)));
+    return node.offLoop(node.onLoop(() -> apply(node, node.core(), key, value, delete, expected)));
   }
 
   /** Applies a write on the loop thread and carries out its outputs. */
   static StoreResult apply(ConvoyNode node, SwimCore core, String key, String value, boolean delete, long expected) {
-    long now = Clock.system().nanoTime();
+    long now = node.now();
     SwimCore.StoreWrite w = delete ? core.delete(now, key, expected) : core.put(now, key, value, expected);
     node.process(core.drain());
     if (w.refusal() != null) {

@@ -1,7 +1,6 @@
 package dev.bourne.convoy.host;
 
 import dev.bourne.common.id.NodeId;
-import dev.bourne.common.time.Clock;
 import dev.bourne.convoy.api.Directory;
 import dev.bourne.convoy.api.HealthEvent;
 import dev.bourne.convoy.api.Listener;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** The directory of one host: reads over its latest snapshot; evict/fail run on its loop. */
 final class NodeDirectory implements Directory {
@@ -75,11 +75,21 @@ final class NodeDirectory implements Directory {
 
   @Override
   public boolean evict(NodeId id) {
-    return onLoop(id, SwimCore::evict);
+    return Futures.join(evictAsync(id));
   }
 
   @Override
   public boolean fail(NodeId id) {
+    return Futures.join(failAsync(id));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> evictAsync(NodeId id) {
+    return onLoop(id, SwimCore::evict);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> failAsync(NodeId id) {
     return onLoop(id, SwimCore::fail);
   }
 
@@ -88,11 +98,15 @@ final class NodeDirectory implements Directory {
     boolean apply(SwimCore core, long now, NodeId id);
   }
 
-  private boolean onLoop(NodeId id, MemberRequest request) {
+  private CompletableFuture<Boolean> onLoop(NodeId id, MemberRequest request) {
     Objects.requireNonNull(id, "id");
-    node.checkRunning();
-    return Futures.join(node.onLoop(() -> {
-      boolean ok = request.apply(node.core(), Clock.system().nanoTime(), id);
+    try {
+      node.checkRunning();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return node.offLoop(node.onLoop(() -> {
+      boolean ok = request.apply(node.core(), node.now(), id);
       node.process(node.core().drain());
       return ok;
     }));

@@ -6,6 +6,7 @@ import dev.bourne.common.id.NodeId;
 import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.convoy.api.Member;
 import dev.bourne.convoy.api.StoreResult;
+import dev.bourne.convoy.wire.StoreCodec;
 import dev.bourne.net.RemoteException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +37,11 @@ final class RemoteStore extends StoreBase {
       return CompletableFuture.failedFuture(new ConvoyException(ConvoyException.NO_SUCH_MEMBER,
           "member " + owner + " is " + (m == null ? "unknown" : m.state()) + "; its store cannot be written"));
     }
-    byte[] request = StoreRpc.request(owner, key, value, delete, expected);
-    return Futures.offLoop(node.transport().call(m.address(), ConvoyNode.STORE, request, node.config().requestTimeout())
+    byte[] request = StoreCodec.encode(new StoreCodec.Request(owner, key, value, delete, expected));
+    return node.offLoop(node.transport().call(m.address(), ConvoyNode.STORE, request, node.config().requestTimeout())
         .handle((reply, err) -> {
           if (err == null) {
-            return StoreRpc.response(reply);
+            return StoreCodec.decodeResult(reply);
           }
           Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
           if (c instanceof RemoteException r) {

@@ -2,6 +2,7 @@ package dev.bourne.convoy.storage;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.convoy.api.Item;
+import dev.bourne.convoy.host.DurableState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -23,9 +24,9 @@ import org.mapdb.Serializer;
  * version it wrote, and its own store. Every change is committed (and so fsynced) before it returns,
  * so a restarted member never reuses an incarnation or a version.
  *
- * <p>Thread-safe through MapDB; the host calls it from its event loop only.
+ * <p>Thread-safe through MapDB; the host calls it from its event loop only. Made by {@link #open}.
  */
-public final class MemberStorage implements AutoCloseable {
+public final class MemberStorage implements DurableState {
   private final DB db;
   private final Atomic.String id;
   private final Atomic.Long incarnation;
@@ -59,22 +60,26 @@ public final class MemberStorage implements AutoCloseable {
   }
 
   /** The persisted id, if any (none on first start or after an eviction). */
+  @Override
   public synchronized Optional<NodeId> id() {
     String s = id.get();
     return s == null || s.isEmpty() ? Optional.empty() : Optional.of(NodeId.parse(s));
   }
 
   /** The last incarnation used (0 if none). */
+  @Override
   public synchronized long incarnation() {
     return incarnation.get();
   }
 
   /** The highest own item version written (0 if none). */
+  @Override
   public synchronized long lastVersion() {
     return lastVersion.get();
   }
 
   /** The own store as persisted. */
+  @Override
   public synchronized Map<String, Item> items() {
     Map<String, Item> out = new TreeMap<>();
     for (Map.Entry<String, byte[]> e : items.entrySet()) {
@@ -87,6 +92,7 @@ public final class MemberStorage implements AutoCloseable {
    * Starts a new life: records the id and the incarnation it will use. A new identity (an id other
    * than the stored one) starts with an empty store, whatever an earlier identity left behind.
    */
+  @Override
   public synchronized void begin(NodeId nodeId, long inc) {
     if (!nodeId.toString().equals(id.get())) {
       items.clear();
@@ -98,6 +104,7 @@ public final class MemberStorage implements AutoCloseable {
   }
 
   /** Records a higher incarnation. */
+  @Override
   public synchronized void saveIncarnation(long inc) {
     if (inc > incarnation.get()) {
       incarnation.set(inc);
@@ -106,6 +113,7 @@ public final class MemberStorage implements AutoCloseable {
   }
 
   /** Records one own item and the version counter. */
+  @Override
   public synchronized void saveItem(String key, Item item, long last) {
     items.put(key, encode(item));
     lastVersion.set(Math.max(lastVersion.get(), last));
@@ -113,6 +121,7 @@ public final class MemberStorage implements AutoCloseable {
   }
 
   /** Forgets the identity and data (after an eviction: this id must never return). */
+  @Override
   public synchronized void wipe() {
     id.set("");
     incarnation.set(0);

@@ -1,6 +1,6 @@
 package dev.bourne.convoy.bench;
 
-import dev.bourne.convoy.core.ProtocolConfig;
+import dev.bourne.convoy.api.GossipConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -50,8 +50,8 @@ public final class ConvoyBench {
     System.out.println();
     System.out.println("Machine: " + machine);
     Path png = Path.of(System.getProperty("bench.png", "docs/convoy-bench.png"));
-    BenchPlot.write(results, png, ProtocolConfig.lan().probeInterval().toNanos() / 1e9,
-        ProtocolConfig.local().probeInterval().toNanos() / 1e9);
+    BenchPlot.write(results, png, GossipConfig.lan().probeInterval().toNanos() / 1e9,
+        GossipConfig.local().probeInterval().toNanos() / 1e9);
     StringBuilder md = new StringBuilder(BenchResult.header()).append('\n');
     results.forEach(r -> md.append(r.row()).append('\n'));
     md.append("\nMachine: ").append(machine).append('\n');

@@ -1,11 +1,11 @@
 package dev.bourne.convoy.bench;
 
 import dev.bourne.common.net.HostPort;
-import dev.bourne.convoy.api.Convoy;
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.MemberState;
-import dev.bourne.convoy.core.ProtocolConfig;
+import dev.bourne.convoy.api.GossipConfig;
 import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
 import java.time.Duration;
@@ -20,7 +20,7 @@ final class LoopbackBench {
   private LoopbackBench() {}
 
   static BenchResult run(int n, int factor) {
-    ProtocolConfig protocol = ProtocolConfig.local().toBuilder().retransmitFactor(factor).build();
+    GossipConfig protocol = GossipConfig.local().toBuilder().retransmitFactor(factor).build();
     ConvoyConfig config = ConvoyConfig.local().protocol(protocol).build();
     List<ConvoyHost> hosts = new ArrayList<>();
     List<CountingTransport> transports = new ArrayList<>();

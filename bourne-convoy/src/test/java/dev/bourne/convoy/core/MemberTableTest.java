@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.convoy.api.GossipConfig;
 import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.api.MemberState;
 import java.util.Random;
@@ -18,7 +19,7 @@ class MemberTableTest {
 
   @BeforeEach
   void setUp() {
-    table = new MemberTable(ProtocolConfig.local());
+    table = new MemberTable(ProtocolConfig.from(GossipConfig.local()));
     entry = new MemberTable.Entry(owner, new HostPort("10.0.0.1", 1), 3, 2, MemberState.ALIVE, 0);
     table.add(entry);
   }
@@ -67,6 +68,6 @@ class MemberTableTest {
         accepted++;
       }
     }
-    assertEquals(true, accepted < 100 && entry.itemBytes <= ProtocolConfig.local().maxMemberBytes());
+    assertEquals(true, accepted < 100 && entry.itemBytes <= ProtocolConfig.from(GossipConfig.local()).maxMemberBytes());
   }
 }

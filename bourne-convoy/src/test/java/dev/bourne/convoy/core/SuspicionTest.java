@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.id.NodeId;
+import dev.bourne.convoy.api.GossipConfig;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +31,21 @@ class SuspicionTest {
 
   @Test
   void timeoutsScaleWithLogN() {
-    ProtocolConfig c = ProtocolConfig.lan();
-    assertEquals(c.suspicionMinTimeout(5), c.suspicionMinTimeout(10));
-    assertTrue(c.suspicionMinTimeout(1000).compareTo(c.suspicionMinTimeout(10).multipliedBy(2)) >= 0);
-    assertEquals(c.suspicionMinTimeout(100).multipliedBy(c.suspicionMaxMult()), c.suspicionMaxTimeout(100));
+    GossipConfig user = GossipConfig.lan();
+    ProtocolConfig c = ProtocolConfig.from(user);
+    assertEquals(c.suspicionMinNanos(5), c.suspicionMinNanos(10));
+    assertTrue(c.suspicionMinNanos(1000) >= 2 * c.suspicionMinNanos(10));
+    assertEquals(c.suspicionMinNanos(100) * c.suspicionMaxMult(), c.suspicionMaxNanos(100));
+    for (int n : new int[] {1, 5, 10, 100, 1000}) { // the documented formulas agree with the core's
+      assertEquals(user.suspicionMinTimeout(n).toNanos(), c.suspicionMinNanos(n));
+      assertEquals(user.suspicionMaxTimeout(n).toNanos(), c.suspicionMaxNanos(n));
+      assertEquals(user.retransmitLimit(n), c.retransmitLimit(n));
+    }
+  }
+
+  @Test
+  void theDocumentedPacketFramingCoversTheCoresEstimates() {
+    assertTrue(ProtocolConfig.PACKET_FRAMING_BYTES <= GossipConfig.PACKET_FRAMING_BYTES);
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.bourne.convoy.demo;
 
-import dev.bourne.convoy.api.Convoy;
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.Member;

@@ -2,6 +2,7 @@ package dev.bourne.convoy.host;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class AsyncCompletionTest {
   @Test
   void putAsyncContinuationsRunOffTheEventLoop() throws Exception {
-    ConvoyNode node = ConvoyNode.start(ConvoyConfig.local().build(), null);
+    ConvoyNode node = (ConvoyNode) Convoy.start(ConvoyConfig.local().build());
     try (LoopBlocker blocker = LoopBlocker.block(node)) {
       // The loop is held, so the writes complete after their continuations are attached.
       String loopThread = "convoy-" + node.id().shortString();

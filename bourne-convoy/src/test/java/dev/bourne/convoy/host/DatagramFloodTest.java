@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.testing.Await;
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.net.Inbound;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class DatagramFloodTest {
   @Test
   void datagramsBeyondTheQueueBoundAreDroppedNotQueued() throws Exception {
-    ConvoyNode node = ConvoyNode.start(ConvoyConfig.local().build(), null);
+    ConvoyNode node = (ConvoyNode) Convoy.start(ConvoyConfig.local().build());
     try (LoopBlocker blocker = LoopBlocker.block(node)) {
       Inbound from = new Inbound(node.address(), node.address());
       int extra = 100;

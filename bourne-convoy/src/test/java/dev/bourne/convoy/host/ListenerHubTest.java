@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.exec.Workers;
 
 import dev.bourne.convoy.api.Listener;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class ListenerHubTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicLong lagged = new AtomicLong();
     List<Integer> seen = new CopyOnWriteArrayList<>();
-    try (ListenerHub<Integer> hub = new ListenerHub<>("test", 4)) {
+    try (ListenerHub<Integer> hub = new ListenerHub<>("test", 4, Workers.threads())) {
       hub.subscribe(new Listener<>() {
         @Override
         public void onEvent(Integer e) {
@@ -54,7 +55,7 @@ class ListenerHubTest {
 
   @Test
   void subscribingAfterCloseIsRefusedAndStartsNoThread() {
-    ListenerHub<Integer> hub = new ListenerHub<>("closed-hub", 4);
+    ListenerHub<Integer> hub = new ListenerHub<>("closed-hub", 4, Workers.threads());
     hub.close();
     assertThrows(ClosedException.class, () -> hub.subscribe(e -> { }));
     assertFalse(Thread.getAllStackTraces().keySet().stream()
@@ -63,7 +64,7 @@ class ListenerHubTest {
 
   @Test
   void closeReturnsOnlyOnceListenerThreadsHaveEnded() {
-    ListenerHub<Integer> hub = new ListenerHub<>("stopping-hub", 4);
+    ListenerHub<Integer> hub = new ListenerHub<>("stopping-hub", 4, Workers.threads());
     hub.subscribe(e -> { });
     hub.subscribe(e -> { });
     hub.close();

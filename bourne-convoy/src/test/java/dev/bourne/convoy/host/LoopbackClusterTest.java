@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.net.HostPort;
-import dev.bourne.convoy.api.Convoy;
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.convoy.api.ConvoyHost;

@@ -5,7 +5,7 @@ import dev.bourne.common.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.net.HostPort;
-import dev.bourne.convoy.api.Convoy;
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.StoreResult;

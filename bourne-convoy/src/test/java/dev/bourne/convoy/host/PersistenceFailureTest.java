@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.testing.Await;
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.Item;
 import java.nio.file.Path;
@@ -17,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 class PersistenceFailureTest {
   @Test
   void aFailedStorageWriteStopsTheMemberAndFailsTheWrite(@TempDir Path dir) {
-    ConvoyNode node = ConvoyNode.start(ConvoyConfig.local().dataDir(dir).build(), null);
+    ConvoyNode node = (ConvoyNode) Convoy.start(ConvoyConfig.local().dataDir(dir).build());
     try {
       assertTrue(node.store().put("kept", "1", 0).ok());
-      node.storage().close(); // every later write to it fails
+      node.state().close(); // every later write to it fails
       ClosedException e = assertThrows(ClosedException.class, () -> node.store().put("lost", "2", 0));
       assertTrue(e.getMessage().contains("could not be persisted"), e.getMessage());
       Await.until("the member stops", Duration.ofSeconds(10), () -> !node.isRunning());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.bourne.common.error.ErrorCode;
-import dev.bourne.convoy.api.Convoy;
+import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.convoy.api.ConvoyHost;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.convoy.api.MemberState;
-import dev.bourne.convoy.core.CoreEvent;
-import dev.bourne.convoy.core.ProtocolConfig;
+import dev.bourne.convoy.api.HealthEvent;
+import dev.bourne.convoy.api.GossipConfig;
 import dev.bourne.convoy.sim.SimCluster.Node;
 import dev.bourne.net.sim.Faults;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** SWIM and Lifeguard properties, each checked over many seeded simulated runs. */
 class MembershipPropertiesTest {
-  static final ProtocolConfig CONFIG = ProtocolConfig.local();
+  static final GossipConfig CONFIG = GossipConfig.local();
   static final Duration STEP = Duration.ofMillis(50);
 
   /** Starts a seed and has {@code n - 1} members join through random members at random times. */
@@ -41,8 +41,8 @@ class MembershipPropertiesTest {
   static Set<String> failedSubjects(SimCluster c) {
     Set<String> out = new java.util.TreeSet<>();
     c.onEvent(e -> {
-      if (e.event() instanceof CoreEvent.Health h && h.event().health() == MemberState.FAILED) {
-        out.add(e.node().id().shortString() + " failed " + h.event().member().id().shortString()
+      if (e.event() instanceof HealthEvent h && h.health() == MemberState.FAILED) {
+        out.add(e.node().id().shortString() + " failed " + h.member().id().shortString()
             + " at " + Duration.ofNanos(e.nanos()));
       }
     });
@@ -68,7 +68,7 @@ class MembershipPropertiesTest {
       c.crash(victim);
       Duration bound = CONFIG.failureDetectionBound(n);
       boolean all = c.runUntil(() -> c.live().stream()
-          .allMatch(x -> x.core().stateOf(victim.id()) == MemberState.FAILED), bound, STEP);
+          .allMatch(x -> x.stateOf(victim.id()) == MemberState.FAILED), bound, STEP);
       assertTrue(all, "not every member marked the crash failed within " + bound + " (after "
           + Duration.ofNanos(c.now() - crashedAt) + ")");
     });
@@ -89,17 +89,17 @@ class MembershipPropertiesTest {
       long[] firstSuspect = {Long.MAX_VALUE};
       long[] lastFailed = {0};
       c.onEvent(e -> {
-        if (e.event() instanceof CoreEvent.Health h && h.event().member().id().equals(victim.id())) {
-          if (h.event().health() == MemberState.SUSPECT) {
+        if (e.event() instanceof HealthEvent h && h.member().id().equals(victim.id())) {
+          if (h.health() == MemberState.SUSPECT) {
             firstSuspect[0] = Math.min(firstSuspect[0], e.nanos());
-          } else if (h.event().health() == MemberState.FAILED) {
+          } else if (h.health() == MemberState.FAILED) {
             lastFailed[0] = Math.max(lastFailed[0], e.nanos());
           }
         }
       });
       c.crash(victim);
       assertTrue(c.runUntil(() -> c.live().stream()
-          .allMatch(x -> x.core().stateOf(victim.id()) == MemberState.FAILED), CONFIG.failureDetectionBound(n), STEP),
+          .allMatch(x -> x.stateOf(victim.id()) == MemberState.FAILED), CONFIG.failureDetectionBound(n), STEP),
           "the crash was not detected by all within the bound");
       Duration suspected = Duration.ofNanos(lastFailed[0] - firstSuspect[0]);
       Duration limit = CONFIG.suspicionMinTimeout(n).multipliedBy(2);
@@ -143,8 +143,8 @@ class MembershipPropertiesTest {
       Node x = c.nodes().get(5);
       Set<NodeId> suspected = new HashSet<>();
       c.onEvent(e -> {
-        if (e.event() instanceof CoreEvent.Health h && h.event().health() != MemberState.ALIVE) {
-          suspected.add(h.event().member().id());
+        if (e.event() instanceof HealthEvent h && h.health() != MemberState.ALIVE) {
+          suspected.add(h.member().id());
         }
       });
       c.blockUdp(x, true);
@@ -167,7 +167,7 @@ class MembershipPropertiesTest {
       c.advance(Duration.ofSeconds(15));
       Node a = c.nodes().get(0);
       Node b = c.nodes().get(9);
-      assertEquals(MemberState.FAILED, a.core().stateOf(b.id()), "the partition lasted long enough to fail");
+      assertEquals(MemberState.FAILED, a.stateOf(b.id()), "the partition lasted long enough to fail");
       c.network().heal();
       assertTrue(c.runUntil(c::converged, Duration.ofSeconds(60), STEP), "did not converge after healing");
     });
@@ -180,12 +180,12 @@ class MembershipPropertiesTest {
       Set<String> failed = failedSubjects(c);
       Set<NodeId> suspected = new HashSet<>();
       c.onEvent(e -> {
-        if (e.event() instanceof CoreEvent.Health h && h.event().health() == MemberState.SUSPECT) {
-          suspected.add(h.event().member().id());
+        if (e.event() instanceof HealthEvent h && h.health() == MemberState.SUSPECT) {
+          suspected.add(h.member().id());
         }
       });
       Node x = c.nodes().get(2);
-      long before = x.core().incarnation();
+      long before = x.incarnation();
       Set<dev.bourne.common.net.HostPort> others = new HashSet<>();
       for (Node n : c.nodes()) {
         if (n != x) {
@@ -195,10 +195,10 @@ class MembershipPropertiesTest {
       }
       assertTrue(c.runUntil(() -> suspected.contains(x.id()), Duration.ofSeconds(10), Duration.ofMillis(10)),
           "nobody suspected the silenced member");
-      System.err.println("suspected at " + Duration.ofNanos(c.now()) + " inc " + x.core().incarnation());
+      System.err.println("suspected at " + Duration.ofNanos(c.now()) + " inc " + x.incarnation());
       c.network().heal();
       assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP), "did not converge after refutation");
-      assertTrue(x.core().incarnation() > before, "the suspect did not raise its incarnation");
+      assertTrue(x.incarnation() > before, "the suspect did not raise its incarnation");
       assertEquals(Set.of(), failed, "the suspect " + x.id().shortString() + " was declared failed");
     });
   }
@@ -208,18 +208,18 @@ class MembershipPropertiesTest {
     Seeds.forEach(75, seed -> {
       SimCluster c = formed(seed, 6);
       Node x = c.nodes().get(4);
-      c.run(x, core -> core.put(c.now(), "color", "blue", 0));
+      assertTrue(c.await(x.host().store().putAsync("color", "blue", 0)).ok());
       assertTrue(c.runUntil(() -> c.live().stream()
-          .allMatch(n -> n.core().itemOf(x.id(), "color").value().equals("blue")), Duration.ofSeconds(10), STEP));
-      long inc = x.core().incarnation();
+          .allMatch(n -> n.itemOf(x.id(), "color").value().equals("blue")), Duration.ofSeconds(10), STEP));
+      long inc = x.incarnation();
       c.crash(x);
       assertTrue(c.runUntil(() -> c.live().stream()
-          .allMatch(n -> n.core().stateOf(x.id()) == MemberState.FAILED), CONFIG.failureDetectionBound(6), STEP));
+          .allMatch(n -> n.stateOf(x.id()) == MemberState.FAILED), CONFIG.failureDetectionBound(6), STEP));
       c.restart(x, c.nodes().get(0));
-      assertTrue(x.core().incarnation() > inc);
+      assertTrue(x.incarnation() > inc);
       assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP), "restarted member not alive everywhere");
       assertTrue(c.runUntil(() -> c.live().stream()
-          .allMatch(n -> n.core().itemOf(x.id(), "color").value().equals("blue")), Duration.ofSeconds(10), STEP),
+          .allMatch(n -> n.itemOf(x.id(), "color").value().equals("blue")), Duration.ofSeconds(10), STEP),
           "restarted member's data not visible everywhere");
     });
   }
@@ -237,7 +237,7 @@ class MembershipPropertiesTest {
   private static long scenario(long seed) {
     SimCluster c = formed(seed, 8);
     c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(20)).withDropRate(0.05));
-    c.run(c.nodes().get(1), core -> core.put(c.now(), "k", "v", 0));
+    c.await(c.nodes().get(1).host().store().putAsync("k", "v", 0));
     c.crash(c.nodes().get(5));
     c.advance(Duration.ofSeconds(10));
     return c.traceHash();

@@ -1,66 +1,67 @@
 package dev.bourne.convoy.sim;
 
+import dev.bourne.common.exec.SerialExecutor;
+import dev.bourne.common.exec.Workers;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.VirtualClock;
+import dev.bourne.convoy.api.ConvoyConfig;
+import dev.bourne.convoy.api.ConvoyHost;
+import dev.bourne.convoy.api.GossipConfig;
 import dev.bourne.convoy.api.Item;
+import dev.bourne.convoy.api.Member;
 import dev.bourne.convoy.api.MemberState;
-import dev.bourne.convoy.core.Channel;
-import dev.bourne.convoy.core.CoreEvent;
 import dev.bourne.convoy.core.Message;
-import dev.bourne.convoy.core.ProtocolConfig;
-import dev.bourne.convoy.core.Send;
-import dev.bourne.convoy.core.Step;
-import dev.bourne.convoy.core.SwimCore;
+import dev.bourne.convoy.host.HostBuilder;
+import dev.bourne.convoy.host.HostCounters;
+import dev.bourne.convoy.storage.MemoryStorage;
+import dev.bourne.convoy.wire.WireCodec;
+import dev.bourne.net.sim.InMemoryNetwork;
+import dev.bourne.net.sim.InMemoryTransport;
 import dev.bourne.net.sim.SimNetwork;
+import dev.bourne.net.wire.Envelope;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.ToIntFunction;
 
 /**
- * Many Convoy cores on one virtual clock over a {@link SimNetwork}: deterministic for a seed. Each
- * node is ticked exactly when its core next has work ({@link SwimCore#nextWakeNanos()}); TCP
- * requests are answered through {@link SwimCore#answer}; a TCP request to a crashed node fails at
- * once (as a refused connection would), a datagram to it is lost. Every delivery and event goes
- * into a running trace hash, so two runs of one seed can be compared.
+ * Many real Convoy hosts on one virtual clock: each member is the host that ships, built by {@link
+ * HostBuilder} from simulated parts (an {@link InMemoryNetwork} transport over one seeded {@link
+ * SimNetwork}, an in-memory disk that survives crashes, {@link Workers#virtual} for its loop and
+ * listeners, the virtual clock as its scheduler, and a random drawn from the seed). Application
+ * requests go through the public API objects; a crash is {@link ConvoyHost#shutdown()}, a restart
+ * builds a new host on the same disk. Every delivered message and every listener event goes into
+ * a running trace hash, so two runs of one seed can be compared.
  *
- * <p>Not thread-safe: one test thread drives it.
+ * <p>Not thread-safe: one test thread drives it, and every host task runs on that thread.
  */
 public final class SimCluster {
-  /** What travels on the simulated wire. */
-  record Packet(Message message, Channel channel, boolean reply, long sendId) {}
-
-  /** One simulated member: its core, its "disk", and whether it is up. */
+  /** One simulated member: its address, its disk, and its current life (if up). */
   public final class Node {
     final HostPort address;
-    final NodeId id;
-    SwimCore core;
-    boolean up;
-    long scheduledWake = Long.MAX_VALUE;
-    long persistedIncarnation;
-    final TreeMap<String, Item> disk = new TreeMap<>();
-    long diskLastVersion;
+    MemoryStorage disk = new MemoryStorage();
+    ConvoyHost host;
+    HostCounters counters;
 
-    Node(HostPort address, NodeId id) {
+    Node(HostPort address) {
       this.address = address;
-      this.id = id;
     }
 
-    /** This node's core (for inspection and app requests). */
-    public SwimCore core() {
-      return core;
+    /** The host of its current (or last) life. */
+    public ConvoyHost host() {
+      return host;
     }
 
-    /** Its id. */
+    /** Its id (kept across restarts by its disk). */
     public NodeId id() {
-      return id;
+      return host.id();
     }
 
     /** Its address. */
@@ -68,34 +69,70 @@ public final class SimCluster {
       return address;
     }
 
-    /** True unless crashed. */
+    /** True unless crashed, left or stopped. */
     public boolean isUp() {
-      return up;
+      return host != null && host.isRunning();
+    }
+
+    /** What survives its crashes. */
+    public MemoryStorage disk() {
+      return disk;
+    }
+
+    /** Its host's counters. */
+    public HostCounters counters() {
+      return counters;
+    }
+
+    /** The state of {@code id} in its directory, or null if unknown. */
+    public MemberState stateOf(NodeId id) {
+      return host.directory().get(id).map(Member::state).orElse(null);
+    }
+
+    /** The item of {@code owner}'s {@code key} as its directory holds it (tombstones included). */
+    public Item itemOf(NodeId owner, String key) {
+      return host.storeOf(owner).get(key);
+    }
+
+    /** Its own incarnation, as it publishes it. */
+    public long incarnation() {
+      return host.self().incarnation();
+    }
+
+    /** The members its directory lists as active, self included. */
+    public int activeCount() {
+      return host.directory().all().size();
+    }
+
+    @Override
+    public String toString() {
+      return address + (host == null ? "" : " " + host.id().shortString());
     }
   }
+
+  /** A listener event ({@code HealthEvent} or {@code MembershipEvent}) of one node at a virtual time. */
+  public record EventAt(long nanos, Node node, Object event) {}
 
   private final long seed;
   private final Random random;
   private final VirtualClock clock = new VirtualClock();
-  private final SimNetwork<HostPort, Packet> net;
-  private final ProtocolConfig config;
+  private final InMemoryNetwork net;
+  private final Workers workers = Workers.virtual(clock);
+  private final GossipConfig protocol;
   private final List<Node> nodes = new ArrayList<>();
   private final List<Consumer<EventAt>> listeners = new ArrayList<>();
-  private ToIntFunction<Message> sizer = m -> 0;
+  private final Set<HostPort> udpBlocked = new HashSet<>();
   private long traceHash = 1125899906842597L;
   private boolean tracing = true;
   private long messages;
   private long bytes;
 
-  /** An event of one node at a virtual time. */
-  public record EventAt(long nanos, Node node, CoreEvent event) {}
-
   /** @param seed the one source of every random choice in the run */
-  public SimCluster(long seed, ProtocolConfig config) {
+  public SimCluster(long seed, GossipConfig protocol) {
     this.seed = seed;
     this.random = new Random(seed);
-    this.config = config;
-    this.net = new SimNetwork<>(clock, new Random(random.nextLong()));
+    this.protocol = protocol;
+    this.net = new InMemoryNetwork(clock, new Random(random.nextLong()));
   }
 
   /** The seed of this run. */
@@ -104,7 +141,12 @@ public final class SimCluster {
   }
 
   /** The simulated network (for faults and partitions). */
-  public SimNetwork<HostPort, ?> network() {
+  public SimNetwork<HostPort, Envelope> network() {
+    return net.network();
+  }
+
+  /** The in-memory network the members' transports are on (to add a hostile peer). */
+  public InMemoryNetwork transports() {
     return net;
   }
 
@@ -118,12 +160,7 @@ public final class SimCluster {
     return clock.nanoTime();
   }
 
-  /** Counts encoded message sizes with {@code sizer} (default: not counted). */
-  public void setSizer(ToIntFunction<Message> sizer) {
-    this.sizer = sizer;
-  }
-
-  /** Called for every core event of every node. */
+  /** Called for every listener event of every node. */
   public void onEvent(Consumer<EventAt> listener) {
     listeners.add(listener);
   }
@@ -137,7 +174,7 @@ public final class SimCluster {
   public List<Node> live() {
     List<Node> out = new ArrayList<>();
     for (Node n : nodes) {
-      if (n.up) {
+      if (n.isUp()) {
         out.add(n);
       }
     }
@@ -149,9 +186,9 @@ public final class SimCluster {
     return addAt(new HostPort("10.0." + (nodes.size() / 250) + "." + (nodes.size() % 250 + 1), 7946));
   }
 
-  /** Creates and starts a node with a new id at {@code address} (which may be a crashed node's). */
+  /** Creates and starts a node with a new id and an empty disk at {@code address} (which may be a crashed node's). */
   public Node addAt(HostPort address) {
-    Node n = new Node(address, NodeId.random(random));
+    Node n = new Node(address);
     nodes.add(n);
     boot(n);
     return n;
@@ -164,40 +201,78 @@ public final class SimCluster {
     return n;
   }
 
-  /** Sends {@code n}'s join request to {@code via}, as a host's join would. */
-  public void join(Node n, Node via) {
-    n.core.setSeeds(List.of(via.address));
-    transmit(n, new Send(via.address, n.core.joinRequest(), Channel.TCP, 0));
+  /** Has {@code n} join through {@code via} ({@link ConvoyHost#joinAsync}); the future completes once joined. */
+  public CompletableFuture<Void> join(Node n, Node via) {
+    return n.host.joinAsync(List.of(via.address));
   }
 
   private void boot(Node n) {
-    n.persistedIncarnation++;
-    n.core = new SwimCore(config, new Random(random.nextLong()), n.id, n.address, n.persistedIncarnation,
-        n.disk, n.diskLastVersion, clock.nanoTime());
-    n.up = true;
-    n.scheduledWake = Long.MAX_VALUE;
-    net.attach(n.address, (from, p) -> deliver(n, from, p));
-    flush(n);
+    SimTransport transport = new SimTransport(this, net.transport(n.address));
+    // Not closed with the host: futures failed by its stop still complete through it.
+    SerialExecutor callbacks = workers.serial("convoy-callbacks");
+    ConvoyConfig config = ConvoyConfig.local().bind(n.address).protocol(protocol).build();
+    n.host = HostBuilder.of(config).transport(transport).scheduler(clock).random(new Random(random.nextLong()))
+        .state(n.disk).workers(workers).callbacks(callbacks).closeOnStop(transport)
+        .start();
+    n.counters = HostBuilder.counters(n.host);
+    n.host.directory().onHealth(e -> event(n, e));
+    n.host.directory().onMembership(e -> event(n, e));
+    trace("boot " + n.host.id() + " inc " + n.incarnation());
   }
 
-  /** Crashes a node: it stops at once; its "disk" (incarnation, own items) survives. */
+  private void event(Node n, Object e) {
+    if (tracing) {
+      trace(clock.nanoTime() + " " + n.address + " " + e);
+    }
+    EventAt at = new EventAt(clock.nanoTime(), n, e);
+    for (Consumer<EventAt> l : listeners) {
+      l.accept(at);
+    }
+  }
+
+  /** Crashes a node ({@link ConvoyHost#shutdown()}): it stops at once; its disk survives. */
   public void crash(Node n) {
-    n.up = false;
-    net.detach(n.address);
-    trace("crash " + n.id);
+    n.host.shutdown();
+    trace("crash " + n.address);
   }
 
-  /** Restarts a crashed node from its disk with a higher incarnation, and rejoins via {@code via}. */
+  /** Restarts a crashed node from its disk (a higher incarnation, its own items), and rejoins via {@code via}. */
   public void restart(Node n, Node via) {
+    restart(n, n.disk, via);
+  }
+
+  /** Restarts a stopped node from {@code disk} (a copy of an older disk, say), and rejoins via {@code via}. */
+  public void restart(Node n, MemoryStorage disk, Node via) {
+    n.disk = disk.reopen();
     boot(n);
     join(n, via);
   }
 
-  /** Runs an app request on a node and carries out what it produced. */
-  public <T> T run(Node n, java.util.function.Function<SwimCore, T> request) {
-    T result = request.apply(n.core);
-    flush(n);
-    return result;
+  /**
+   * Runs the clock until {@code f} completes (at most {@code limit} of virtual time) and returns its
+   * value.
+   *
+   * @throws AssertionError if it did not complete in time
+   * @throws java.util.concurrent.CompletionException if it failed
+   */
+  public <T> T await(CompletableFuture<T> f, Duration limit) {
+    long end = clock.nanoTime() + limit.toNanos();
+    while (!f.isDone()) {
+      OptionalLong next = clock.nextDueNanos();
+      if (next.isEmpty() || next.getAsLong() > end) {
+        break;
+      }
+      clock.runNext();
+    }
+    if (!f.isDone()) {
+      throw new AssertionError("not done within " + limit + " of virtual time");
+    }
+    return f.join();
+  }
+
+  /** {@link #await(CompletableFuture, Duration)} within 10 s. */
+  public <T> T await(CompletableFuture<T> f) {
+    return await(f, Duration.ofSeconds(10));
   }
 
   /** Advances virtual time by {@code d}. */
@@ -217,15 +292,16 @@ public final class SimCluster {
     return done.getAsBoolean();
   }
 
-  /** True if every live node sees every live node ALIVE and {@code active} members in all. */
+  /** True if every live node sees exactly the live nodes as active, each ALIVE. */
   public boolean converged() {
     List<Node> live = live();
     for (Node a : live) {
-      if (a.core.activeCount() != live.size()) {
+      List<Member> all = a.host.directory().all();
+      if (all.size() != live.size()) {
         return false;
       }
       for (Node b : live) {
-        if (a.core.stateOf(b.id) != MemberState.ALIVE) {
+        if (a.stateOf(b.id()) != MemberState.ALIVE) {
           return false;
         }
       }
@@ -238,83 +314,20 @@ public final class SimCluster {
     return traceHash;
   }
 
-  /** Messages sent so far. */
+  /** Messages the members handed to their transports so far. */
   public long messages() {
     return messages;
   }
 
-  /** Bytes sent so far, as counted by the sizer. */
+  /** Payload bytes the members handed to their transports so far. */
   public long bytes() {
     return bytes;
   }
 
-  private void deliver(Node n, HostPort from, Packet p) {
-    if (!n.up) {
-      return;
-    }
-    long now = clock.nanoTime();
-    if (tracing) {
-      trace(now + " " + from + ">" + n.address + " " + p.message.getClass().getSimpleName() + (p.reply ? "r" : ""));
-    }
-    if (p.channel == Channel.TCP && !p.reply) {
-      Optional<Message> answer = n.core.answer(now, from, p.message);
-      flush(n);
-      answer.ifPresent(a -> send(n.address, from, new Packet(a, Channel.TCP, true, 0)));
-    } else {
-      n.core.receive(now, from, p.message);
-      flush(n);
-    }
+  /** Turns the trace hash off (large benchmark runs) or on. */
+  public void setTracing(boolean on) {
+    tracing = on;
   }
-
-  private void flush(Node n) {
-    if (!n.up) {
-      return;
-    }
-    Step step = n.core.drain();
-    for (CoreEvent e : step.events()) {
-      if (tracing) {
-        trace(clock.nanoTime() + " " + n.id.shortString() + " " + e);
-      }
-      if (e instanceof CoreEvent.IncarnationChanged ic) {
-        n.persistedIncarnation = Math.max(n.persistedIncarnation, ic.incarnation());
-      } else if (e instanceof CoreEvent.OwnItemChanged oi) {
-        n.disk.put(oi.key(), oi.item());
-        n.diskLastVersion = oi.lastVersion();
-      }
-      EventAt at = new EventAt(clock.nanoTime(), n, e);
-      for (Consumer<EventAt> l : listeners) {
-        l.accept(at);
-      }
-    }
-    for (Send s : step.sends()) {
-      transmit(n, s);
-    }
-    long wake = n.core.nextWakeNanos();
-    if (wake < n.scheduledWake) {
-      n.scheduledWake = wake;
-      clock.schedule(Duration.ofNanos(Math.max(0, wake - clock.nanoTime())), () -> {
-        if (n.up && n.scheduledWake == wake) {
-          n.scheduledWake = Long.MAX_VALUE;
-          n.core.tick(clock.nanoTime());
-          if (n.core.nextWakeNanos() <= clock.nanoTime()) {
-            throw new IllegalStateException("invariant: a tick must move the core's next wake-up past now");
-          }
-          flush(n);
-        }
-      });
-    }
-  }
-
-  private void transmit(Node n, Send s) {
-    if (s.channel() == Channel.TCP && !net.isAttached(s.to())) {
-      // A refused connection: the host would see the call fail at once.
-      n.core.sendFailed(clock.nanoTime(), s.sendId());
-      return;
-    }
-    send(n.address, s.to(), new Packet(s.message(), s.channel(), false, s.sendId()));
-  }
-
-  private final java.util.Set<HostPort> udpBlocked = new java.util.HashSet<>();
 
   /** Drops every datagram to or from {@code n} (a firewall that lets only TCP through), or lifts it. */
   public void blockUdp(Node n, boolean blocked) {
@@ -325,23 +338,17 @@ public final class SimCluster {
     }
   }
 
-  private void send(HostPort from, HostPort to, Packet p) {
-    if (p.channel == Channel.UDP && (udpBlocked.contains(from) || udpBlocked.contains(to))) {
-      messages++;
-      return;
-    }
+  boolean udpBlocked(HostPort address) {
+    return udpBlocked.contains(address);
+  }
+
+  boolean tracing() {
+    return tracing;
+  }
+
+  void sent(byte[] payload) {
     messages++;
-    bytes += sizer.applyAsInt(p.message);
-    net.send(from, to, p);
-  }
-
-  private void trace(String line) {
-    traceHash = traceHash * 31 + line.hashCode();
-  }
-
-  /** Turns the trace hash off (large benchmark runs) or on. */
-  public void setTracing(boolean on) {
-    tracing = on;
+    bytes += payload.length;
   }
 
   /**
@@ -354,24 +361,16 @@ public final class SimCluster {
     }
     List<Message.MemberRecord> records = new ArrayList<>();
     for (Node x : nodes) {
-      records.add(new Message.MemberRecord(x.id, x.address, x.core.incarnation(), x.core.incarnation(),
-          MemberState.ALIVE));
+      records.add(new Message.MemberRecord(x.id(), x.address, x.incarnation(), x.incarnation(), MemberState.ALIVE));
     }
-    NodeId introducer = NodeId.random(random);
-    HostPort from = new HostPort("10.255.255.254", 1);
-    Message.PushPull pp = new Message.PushPull(true, false, introducer, records, List.of());
+    InMemoryTransport introducer = net.transport(new HostPort("10.255.255.254", 1));
+    byte[] pushPull = WireCodec.encode(new Message.PushPull(true, false, NodeId.random(random), records, List.of()));
     for (Node x : nodes) {
-      x.core.receive(clock.nanoTime(), from, pp);
-      flush(x);
+      introducer.send(x.address, "convoy.udp", pushPull);
     }
   }
 
-  /** Number of nodes by address, for tests. */
-  public Map<HostPort, Node> byAddress() {
-    Map<HostPort, Node> m = new TreeMap<>(java.util.Comparator.comparing(HostPort::toString));
-    for (Node n : nodes) {
-      m.put(n.address, n);
-    }
-    return m;
+  void trace(String line) {
+    traceHash = traceHash * 31 + line.hashCode();
   }
 }

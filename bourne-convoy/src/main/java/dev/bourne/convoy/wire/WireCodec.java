@@ -1,4 +1,4 @@
-package dev.bourne.convoy.transport;
+package dev.bourne.convoy.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -24,10 +24,8 @@ import dev.bourne.convoy.wire.PingReqPb;
 import dev.bourne.convoy.wire.PushPullPb;
 import dev.bourne.convoy.wire.SuspectPb;
 import dev.bourne.convoy.wire.UpdatePb;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Converts core {@link Message} records to and from their protobuf form, at the host's edge. Decoding
@@ -192,19 +190,13 @@ public final class WireCodec {
         new Item(i.getValue(), i.getVersion(), i.getDeleted()));
   }
 
-  /** A node id as 16 bytes. */
+  /** A node id in its 16-byte wire form ({@link NodeId#toBytes()}). */
   public static ByteString id(NodeId id) {
-    ByteBuffer b = ByteBuffer.allocate(16);
-    b.putLong(id.uuid().getMostSignificantBits()).putLong(id.uuid().getLeastSignificantBits());
-    return ByteString.copyFrom(b.array());
+    return ByteString.copyFrom(id.toBytes());
   }
 
-  /** A node id from 16 bytes. @throws IllegalArgumentException if not 16 bytes */
+  /** A node id from its 16-byte wire form. @throws IllegalArgumentException if not 16 bytes */
   public static NodeId id(ByteString bytes) {
-    if (bytes.size() != 16) {
-      throw new IllegalArgumentException("a node id must be 16 bytes, got " + bytes.size());
-    }
-    ByteBuffer b = bytes.asReadOnlyByteBuffer();
-    return new NodeId(new UUID(b.getLong(), b.getLong()));
+    return NodeId.fromBytes(bytes.toByteArray());
   }
 }

@@ -1,4 +1,4 @@
-package dev.bourne.convoy.transport;
+package dev.bourne.convoy.wire;
 
 import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;

@@ -6,12 +6,12 @@ import java.util.List;
  * What one call into the core produced, in order: messages to send and events to deliver or
  * persist. Immutable.
  */
-public record Step(List<Send> sends, List<CoreEvent> events) {
+public record Ready(List<Send> sends, List<CoreEvent> events) {
   /** Nothing to do. */
-  public static final Step EMPTY = new Step(List.of(), List.of());
+  public static final Ready EMPTY = new Ready(List.of(), List.of());
 
   /** Copies the lists. */
-  public Step {
+  public Ready {
     sends = List.copyOf(sends);
     events = List.copyOf(events);
   }

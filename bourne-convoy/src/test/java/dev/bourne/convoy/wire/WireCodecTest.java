@@ -1,4 +1,4 @@
-package dev.bourne.convoy.transport;
+package dev.bourne.convoy.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,21 @@
+package dev.bourne.convoy.host;
+
+/**
+ * Counters of one member's host, for tests, simulations and metrics: what it dropped and what its
+ * view holds beyond the directory's active members. Obtained from {@link HostBuilder#counters}.
+ *
+ * <p>Thread-safe; each value is the one last published by the member's event loop.
+ */
+public interface HostCounters {
+  /** Datagrams dropped since start because too many were already waiting for the event loop. */
+  long droppedDatagrams();
+
+  /** Messages dropped as malformed since start. */
+  long malformedMessages();
+
+  /** Gossip updates the core refused as hostile or absurd since start. */
+  long rejectedUpdates();
+
+  /** Members known in any state (failed, left and evicted ones not yet reaped included), self included. */
+  int knownMembers();
+}
