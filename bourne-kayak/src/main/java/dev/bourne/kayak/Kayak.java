@@ -30,7 +30,7 @@ public final class Kayak {
    * Starts the first member of a new cluster (it elects itself), or restarts a member from its data
    * directory, listening on {@link KayakConfig#bind()} over TCP ({@code NettyTransport}).
    *
-   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be opened or recovered
    * @throws java.io.UncheckedIOException if the address cannot be bound
    * @throws NullPointerException if {@code config} is null
    */
@@ -62,7 +62,7 @@ public final class Kayak {
    * Starts the first member of a new cluster, or restarts a member from its data directory, on
    * {@code transport} (which the host uses but does not close).
    *
-   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be opened or recovered
    * @throws NullPointerException if an argument is null
    */
   public static KayakHost start(KayakConfig config, Transport transport) {

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A serial executor on one daemon thread of its own. A task that throws is logged and the thread
- * goes on: callers that must stop on an error catch it in the task.
+ * A serial executor on one daemon thread of its own. A task that throws (an {@code Error} too) is
+ * logged and the thread goes on: callers that must stop on an error catch it in the task.
  */
 final class ThreadSerialExecutor implements SerialExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ThreadSerialExecutor.class);
@@ -55,7 +55,8 @@ final class ThreadSerialExecutor implements SerialExecutor {
       }
       try {
         t.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // Errors too: a thread that died here would leave every later task waiting forever.
         LOG.error("task on {} failed", thread.getName(), e);
       }
     }

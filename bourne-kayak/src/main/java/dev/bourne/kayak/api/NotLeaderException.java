@@ -1,15 +1,12 @@
 package dev.bourne.kayak.api;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
-import dev.bourne.kayak.wire.LeaderHint;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The request needs the leader and this member is not it. Carries the leader as far as the
@@ -21,6 +18,9 @@ public class NotLeaderException extends BourneException {
 
   /** The code of this error. */
   public static final ErrorCode CODE = new ErrorCode("NOT_LEADER");
+  private static final byte DETAIL_VERSION = 1;
+  private static final int HAS_ID = 1;
+  private static final int HAS_ADDRESS = 2;
 
   private final transient Optional<NodeId> leaderId;
   private final transient Optional<HostPort> leaderAddress;
@@ -46,12 +46,18 @@ public class NotLeaderException extends BourneException {
     return leaderAddress;
   }
 
+  /**
+   * The hint as bytes that cross the wire: a version byte (1), a flags byte (1: id present, 2:
+   * address present), the 16-byte id if present, then the address as UTF-8 text if present.
+   */
   @Override
   public byte[] detail() {
-    LeaderHint.Builder b = LeaderHint.newBuilder();
-    leaderId.ifPresent(id -> b.setId(idBytes(id)));
-    leaderAddress.ifPresent(a -> b.setAddress(a.toString()));
-    return b.build().toByteArray();
+    byte[] address = leaderAddress.map(a -> a.toString().getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+    ByteBuffer b = ByteBuffer.allocate(2 + (leaderId.isPresent() ? NodeId.BYTES : 0) + address.length);
+    b.put(DETAIL_VERSION).put((byte) ((leaderId.isPresent() ? HAS_ID : 0) | (leaderAddress.isPresent() ? HAS_ADDRESS : 0)));
+    leaderId.ifPresent(id -> id.writeTo(b));
+    b.put(address);
+    return b.array();
   }
 
   /**
@@ -63,24 +69,21 @@ public class NotLeaderException extends BourneException {
       return nle;
     }
     try {
-      LeaderHint hint = LeaderHint.parseFrom(e.detail());
-      Optional<NodeId> id = hint.getId().size() == 16 ? Optional.of(idOf(hint.getId())) : Optional.empty();
-      Optional<HostPort> address = hint.getAddress().isEmpty() ? Optional.empty()
-          : Optional.of(HostPort.parse(hint.getAddress()));
+      ByteBuffer b = ByteBuffer.wrap(e.detail());
+      if (b.get() != DETAIL_VERSION) {
+        throw new IllegalArgumentException("unknown leader hint version");
+      }
+      int flags = b.get();
+      Optional<NodeId> id = (flags & HAS_ID) != 0 ? Optional.of(NodeId.readFrom(b)) : Optional.empty();
+      Optional<HostPort> address = Optional.empty();
+      if ((flags & HAS_ADDRESS) != 0) {
+        byte[] text = new byte[b.remaining()];
+        b.get(text);
+        address = Optional.of(HostPort.parse(new String(text, StandardCharsets.UTF_8)));
+      }
       return new NotLeaderException(e.getMessage(), id, address);
-    } catch (InvalidProtocolBufferException | IllegalArgumentException bad) {
+    } catch (RuntimeException bad) { // underflow, bad address: a hint from a confused peer is no hint
       return new NotLeaderException(e.getMessage(), Optional.empty(), Optional.empty());
     }
-  }
-
-  static ByteString idBytes(NodeId id) {
-    ByteBuffer b = ByteBuffer.allocate(16);
-    b.putLong(id.uuid().getMostSignificantBits()).putLong(id.uuid().getLeastSignificantBits());
-    return ByteString.copyFrom(b.array());
-  }
-
-  static NodeId idOf(ByteString bytes) {
-    ByteBuffer b = bytes.asReadOnlyByteBuffer();
-    return new NodeId(new UUID(b.getLong(), b.getLong()));
   }
 }

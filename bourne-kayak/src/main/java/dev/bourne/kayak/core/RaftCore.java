@@ -12,8 +12,6 @@ import dev.bourne.kayak.core.Message.VoteRequest;
 import dev.bourne.kayak.core.Message.VoteResponse;
 import dev.bourne.kayak.core.ProposeResult.Reason;
 import dev.bourne.kayak.core.ProposeResult.Rejected;
-import dev.bourne.kayak.storage.HardState;
-import dev.bourne.kayak.storage.LogStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,7 +1,6 @@
 package dev.bourne.kayak.core;
 
 import dev.bourne.kayak.api.Entry;
-import dev.bourne.kayak.storage.LogStorage;
 import java.util.ArrayList;
 import java.util.List;
 

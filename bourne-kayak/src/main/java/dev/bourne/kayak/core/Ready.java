@@ -2,7 +2,6 @@ package dev.bourne.kayak.core;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.kayak.api.Entry;
-import dev.bourne.kayak.storage.HardState;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -52,7 +52,7 @@
  * hands over once the removal commits; a removed member stops campaigning once its removal is
  * committed.
  *
- * <p>Snapshots (later): the core reads {@link dev.bourne.kayak.storage.LogStorage} from its first
+ * <p>Snapshots (later): the core reads {@link dev.bourne.kayak.core.LogStorage} from its first
  * index on; a follower that needs compacted entries is reported in {@code Ready.needSnapshot()}
  * and its progress parks in {@link dev.bourne.kayak.core.ProgressState#SNAPSHOT}.
  */

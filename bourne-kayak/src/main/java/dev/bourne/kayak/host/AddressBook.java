@@ -2,7 +2,7 @@ package dev.bourne.kayak.host;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
-import dev.bourne.kayak.storage.MetaStorage;
+import dev.bourne.kayak.core.MetaStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -30,7 +30,7 @@ public final class Hosts {
    *
    * @param transport the transport the host uses
    * @param ownsTransport whether the host closes it when it stops
-   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be opened or recovered
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be opened or recovered
    */
   public static HostParts production(KayakConfig config, Transport transport, boolean ownsTransport) {
     Objects.requireNonNull(config, "config");
@@ -60,7 +60,7 @@ public final class Hosts {
    * Starts a member: a member with an empty log starts a new cluster as its only voter; one with
    * state resumes where it was. On failure every part is released.
    *
-   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be read
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be read
    */
   public static KayakHost start(HostParts parts) {
     RaftHost host = create(parts);
@@ -91,7 +91,7 @@ public final class Hosts {
    * non-leader redirects to the leader). On failure to start, every part is released.
    *
    * @throws IllegalArgumentException if {@code peers} is empty
-   * @throws dev.bourne.kayak.storage.StorageException if storage cannot be read
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be read
    */
   public static Joining join(HostParts parts, List<HostPort> peers) {
     Objects.requireNonNull(peers, "peers");

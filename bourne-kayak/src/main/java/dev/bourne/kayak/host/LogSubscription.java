@@ -3,7 +3,7 @@ package dev.bourne.kayak.host;
 import dev.bourne.common.error.ClosedException;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.Subscription;
-import dev.bourne.kayak.storage.LogStorage;
+import dev.bourne.kayak.core.LogStorage;
 import java.time.Duration;
 import java.util.List;
 

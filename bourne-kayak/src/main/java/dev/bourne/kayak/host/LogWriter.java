@@ -3,7 +3,7 @@ package dev.bourne.kayak.host;
 import dev.bourne.common.exec.SerialExecutor;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.core.Outbound;
-import dev.bourne.kayak.storage.LogStorage;
+import dev.bourne.kayak.core.LogStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -136,7 +136,7 @@ final class LogWriter implements AutoCloseable {
       stopped = true;
       LOG.error("log writer failed; the host stops writing", e);
       listener.failed(e instanceof RuntimeException re
-          ? re : new dev.bourne.kayak.storage.StorageException("log writer died: " + e, e));
+          ? re : new dev.bourne.kayak.api.StorageException("log writer died: " + e, e));
       if (e instanceof Error err) {
         throw err;
       }

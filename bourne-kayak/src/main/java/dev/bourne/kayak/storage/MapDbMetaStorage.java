@@ -1,5 +1,8 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.core.MetaStorage;
+import dev.bourne.kayak.core.HardState;
+import dev.bourne.kayak.api.StorageException;
 import dev.bourne.common.id.NodeId;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

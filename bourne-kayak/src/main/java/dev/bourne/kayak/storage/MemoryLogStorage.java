@@ -1,5 +1,6 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.core.LogStorage;
 import dev.bourne.kayak.api.Entry;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.core.MetaStorage;
+import dev.bourne.kayak.core.HardState;
 import java.util.Objects;
 
 /**

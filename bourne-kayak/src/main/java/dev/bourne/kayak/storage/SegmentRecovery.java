@@ -1,5 +1,6 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.api.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;

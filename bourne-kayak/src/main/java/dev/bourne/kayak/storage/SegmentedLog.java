@@ -1,5 +1,7 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.core.LogStorage;
+import dev.bourne.kayak.api.StorageException;
 import dev.bourne.kayak.api.Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;

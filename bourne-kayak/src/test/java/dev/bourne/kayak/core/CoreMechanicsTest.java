@@ -293,7 +293,7 @@ class CoreMechanicsTest {
   @Test
   void restartWithAnAppliedIndexDeliversOnlyWhatFollowsIt() {
     Solo s = new Solo(1, new int[] {1}, new long[] {1, 1, 1, 1, 1}, 1);
-    s.meta.save(new dev.bourne.kayak.storage.HardState(1, Optional.empty(), 2));
+    s.meta.save(new dev.bourne.kayak.core.HardState(1, Optional.empty(), 2));
     RaftCore restarted = new RaftCore(id(1), RaftConfig.defaults(), s.storage, s.meta.load(), 4, new Random(1));
     assertEquals(4, restarted.commitIndex(), "applied entries are committed");
     Ready r = restarted.ready();

@@ -1,5 +1,7 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.core.HardState;
+import dev.bourne.kayak.api.StorageException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.api.StorageException;
 import static dev.bourne.kayak.storage.SegmentedLogTest.entries;
 import static dev.bourne.kayak.storage.SegmentedLogTest.segmentFiles;
 import static dev.bourne.kayak.storage.SegmentedLogTest.small;

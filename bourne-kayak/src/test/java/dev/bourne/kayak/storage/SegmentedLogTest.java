@@ -1,5 +1,6 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.api.StorageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

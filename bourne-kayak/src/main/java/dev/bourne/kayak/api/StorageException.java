@@ -1,4 +1,4 @@
-package dev.bourne.kayak.storage;
+package dev.bourne.kayak.api;
 
 import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;

@@ -1,4 +1,4 @@
-package dev.bourne.kayak.storage;
+package dev.bourne.kayak.core;
 
 /**
  * Small durable metadata of one Raft member: the {@link HardState}, and a few named values of the

@@ -1,4 +1,4 @@
-package dev.bourne.kayak.storage;
+package dev.bourne.kayak.core;
 
 import dev.bourne.common.id.NodeId;
 import java.util.Optional;

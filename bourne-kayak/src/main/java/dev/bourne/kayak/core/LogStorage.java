@@ -1,5 +1,6 @@
-package dev.bourne.kayak.storage;
+package dev.bourne.kayak.core;
 
+import dev.bourne.kayak.api.StorageException;
 import dev.bourne.kayak.api.Entry;
 import java.util.List;
 
