@@ -1,6 +1,5 @@
 package dev.bourne.kayak.host;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,30 +19,25 @@ import java.util.function.Consumer;
 final class Deadlines {
   private final Map<Long, ArrayDeque<Op<?>>> queues = new HashMap<>();
 
-  /** Tracks {@code op}, which expires {@code timeout} after it was created. */
-  void add(Op<?> op, Duration timeout) {
-    queues.computeIfAbsent(timeout.toNanos(), k -> new ArrayDeque<>()).add(op);
+  /** Tracks {@code op}, which expires its timeout after it was created. */
+  void add(Op<?> op) {
+    queues.computeIfAbsent(op.timeout.toNanos(), k -> new ArrayDeque<>()).add(op);
   }
 
   /** Drops finished requests and fails expired ones. */
   void sweep(long nowNanos) {
     List<Op<?>> expired = new ArrayList<>();
-    List<Duration> timeouts = new ArrayList<>();
-    for (var e : queues.entrySet()) {
-      ArrayDeque<Op<?>> q = e.getValue();
+    for (ArrayDeque<Op<?>> q : queues.values()) {
       while (!q.isEmpty() && (q.peek().isDone() || q.peek().deadlineNanos <= nowNanos)) {
         Op<?> op = q.poll();
         if (!op.isDone()) {
           expired.add(op);
-          timeouts.add(Duration.ofNanos(e.getKey()));
         }
       }
     }
     // Failed only now: a caller's callback runs inside expire() and may stop the host, which
     // drains these queues (found by the simulator: a join that timed out shut its host down).
-    for (int i = 0; i < expired.size(); i++) {
-      expired.get(i).expire(timeouts.get(i));
-    }
+    expired.forEach(Op::expire);
   }
 
   /** Everything still tracked, removed (the host is stopping). */

@@ -44,7 +44,7 @@ public final class Hosts {
       log.close();
       throw e;
     }
-    Scheduler timer = Scheduler.system("kayak-timer-" + config.bind().port());
+    Scheduler timer = Scheduler.system("kayak-timer-" + transport.localAddress().port());
     List<AutoCloseable> owned = new ArrayList<>();
     owned.add(timer);
     if (ownsTransport) {

@@ -52,7 +52,7 @@ final class MembershipRequests {
   /** Joins through {@code seeds}; completes once this member is a voter. */
   CompletableFuture<Void> join(List<HostPort> seeds) {
     Duration timeout = host.config.joinTimeout();
-    Op<Void> op = requests.track(new Op<>("join", timeout, host.clock), timeout);
+    Op<Void> op = requests.open("join", timeout);
     JoinCall call = JoinCall.newBuilder().setMember(WireCodec.peer(host.id, host.transport.localAddress()))
         .setTimeoutMs(host.config.appendTimeout().toMillis()).build();
     host.loop.execute(() -> {
@@ -125,7 +125,7 @@ final class MembershipRequests {
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(Requests.badRequest("malformed join call"));
     }
-    Op<byte[]> op = requests.track(new Op<>("join of " + joiner.shortString(), timeout, host.clock), timeout);
+    Op<byte[]> op = requests.open("join of " + joiner.shortString(), timeout);
     host.loop.execute(() -> changeOnLeader(op, new MembershipChange.AddLearner(joiner), address));
     return op.result;
   }
@@ -140,7 +140,7 @@ final class MembershipRequests {
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(Requests.badRequest("malformed leave call"));
     }
-    Op<byte[]> op = requests.track(new Op<>("leave of " + leaver.shortString(), timeout, host.clock), timeout);
+    Op<byte[]> op = requests.open("leave of " + leaver.shortString(), timeout);
     host.loop.execute(() -> changeOnLeader(op, new MembershipChange.Remove(leaver), null));
     return op.result;
   }
@@ -205,7 +205,7 @@ final class MembershipRequests {
    */
   CompletableFuture<Void> leave() {
     Duration timeout = host.config.joinTimeout();
-    Op<Void> op = requests.track(new Op<>("leave", timeout, host.clock), timeout);
+    Op<Void> op = requests.open("leave", timeout);
     host.loop.execute(() -> routeLeave(op));
     return op.result;
   }

@@ -17,12 +17,14 @@ class Op<T> {
   final CompletableFuture<T> result = new CompletableFuture<>();
   final String what;
   final long deadlineNanos;
+  final Duration timeout;
   private final Clock clock;
   volatile boolean noLeader;
 
   Op(String what, Duration timeout, Clock clock) {
     this.what = what;
     this.clock = clock;
+    this.timeout = timeout;
     this.deadlineNanos = clock.nanoTime() + timeout.toNanos();
   }
 
@@ -36,7 +38,7 @@ class Op<T> {
   }
 
   /** Fails the request because its deadline passed. */
-  void expire(Duration timeout) {
+  void expire() {
     if (noLeader) {
       result.completeExceptionally(new NoLeaderException(what + ": no leader known within " + timeout));
     } else {

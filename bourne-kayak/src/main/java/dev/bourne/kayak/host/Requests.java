@@ -59,9 +59,7 @@ final class Requests {
   final List<Predicate<Status>> statusWaiters = new ArrayList<>();
   private final Deadlines deadlines = new Deadlines();
   /** Requests created on any thread, moved into {@link #deadlines} by the loop. */
-  private final ConcurrentLinkedQueue<Tracked> incoming = new ConcurrentLinkedQueue<>();
-
-  private record Tracked(Op<?> op, Duration timeout) {}
+  private final ConcurrentLinkedQueue<Op<?>> incoming = new ConcurrentLinkedQueue<>();
   private long readIds;
 
   private static final class AppendOp extends Op<List<Entry>> {
@@ -98,12 +96,17 @@ final class Requests {
 
   // ------------------------------------------------------------------ plumbing
 
-  <T> Op<T> track(Op<T> op, Duration timeout) {
+  /** A new request with a deadline {@code timeout} from now, tracked until it is done or expires. */
+  <T> Op<T> open(String what, Duration timeout) {
+    return track(new Op<>(what, timeout, host.clock));
+  }
+
+  <O extends Op<?>> O track(O op) {
     if (host.isStopped()) {
       op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
       return op;
     }
-    incoming.add(new Tracked(op, timeout));
+    incoming.add(op);
     if (host.isStopped()) {
       op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
     }
@@ -150,8 +153,8 @@ final class Requests {
   }
 
   void onTick() {
-    for (Tracked t; (t = incoming.poll()) != null; ) {
-      deadlines.add(t.op(), t.timeout());
+    for (Op<?> op; (op = incoming.poll()) != null; ) {
+      deadlines.add(op);
     }
     deadlines.sweep(host.clock.nanoTime());
     if (!statusWaiters.isEmpty()) {
@@ -182,7 +185,7 @@ final class Requests {
   }
 
   void failAll(RuntimeException error) {
-    incoming.forEach(t -> t.op().result.completeExceptionally(error));
+    incoming.forEach(op -> op.result.completeExceptionally(error));
     incoming.clear();
     deadlines.drain().forEach(op -> op.result.completeExceptionally(error));
   }
@@ -196,7 +199,7 @@ final class Requests {
             + " bytes is larger than kayak.max-entry-bytes=" + host.config.maxEntryBytes()));
       }
     }
-    AppendOp op = (AppendOp) track(new AppendOp(List.copyOf(events), timeout, host.clock), timeout);
+    AppendOp op = track(new AppendOp(List.copyOf(events), timeout, host.clock));
     host.loop.execute(() -> routeAppend(op));
     return op.result;
   }
@@ -325,7 +328,7 @@ final class Requests {
       events.add(e.toByteArray());
     }
     Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    Op<byte[]> op = track(new Op<>("forwarded append", timeout, host.clock), timeout);
+    Op<byte[]> op = open("forwarded append", timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
         op.result.completeExceptionally(notLeader());
@@ -355,7 +358,7 @@ final class Requests {
   // ------------------------------------------------------------------ read barrier
 
   CompletableFuture<Long> barrier(Duration timeout) {
-    Op<Long> op = track(new Op<>("read barrier", timeout, host.clock), timeout);
+    Op<Long> op = open("read barrier", timeout);
     host.loop.execute(() -> routeBarrier(op));
     return op.result;
   }
@@ -406,7 +409,7 @@ final class Requests {
       return CompletableFuture.failedFuture(badRequest("malformed barrier call"));
     }
     Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    Op<byte[]> op = track(new Op<>("forwarded barrier", timeout, host.clock), timeout);
+    Op<byte[]> op = open("forwarded barrier", timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
         op.result.completeExceptionally(notLeader());
@@ -429,7 +432,7 @@ final class Requests {
 
   CompletableFuture<Void> transfer(NodeId to) {
     Duration timeout = host.config.appendTimeout();
-    Op<Void> op = track(new Op<>("leadership transfer to " + to.shortString(), timeout, host.clock), timeout);
+    Op<Void> op = open("leadership transfer to " + to.shortString(), timeout);
     host.loop.execute(() -> routeTransfer(op, to));
     return op.result;
   }
@@ -491,7 +494,7 @@ final class Requests {
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(badRequest("malformed transfer call"));
     }
-    Op<byte[]> op = track(new Op<>("forwarded transfer", timeout, host.clock), timeout);
+    Op<byte[]> op = open("forwarded transfer", timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
         op.result.completeExceptionally(notLeader());

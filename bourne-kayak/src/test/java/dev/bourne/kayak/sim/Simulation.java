@@ -599,32 +599,36 @@ public final class Simulation implements HostProbe {
   }
 
   private boolean caughtUp() {
-    try {
-      checkLiveness();
-      return true;
-    } catch (SafetyViolation notYet) {
-      return false;
-    }
+    return livenessProblem() == null;
   }
 
   private void checkLiveness() {
+    String problem = livenessProblem();
+    if (problem != null) {
+      throw new SafetyViolation("liveness: " + problem);
+    }
+  }
+
+  /** What keeps the cluster from being live and complete, or null: checked once faults stopped. */
+  private String livenessProblem() {
     SimMember l = leader();
     if (l == null) {
-      throw new SafetyViolation("liveness: no leader after " + options.quiet().toMillis() + " ms without faults");
+      return "no leader after " + options.quiet().toMillis() + " ms without faults";
     }
     for (NodeId id : l.membership.all()) {
       SimMember m = byId.get(id);
       if (m == null || !m.isUp()) {
-        throw new SafetyViolation("liveness: member " + id + " is not running");
+        return "member " + id + " is not running";
       }
       for (Entry e : acknowledged.values()) {
         int pos = (int) (e.index() - 1);
         if (pos >= m.applied.size() || !m.applied.get(pos).equals(e)) {
-          throw new SafetyViolation("liveness: acknowledged " + e + " not applied at " + m + " (applied up to "
-              + m.lastApplied + ", acknowledged " + acknowledged.size() + ")");
+          return "acknowledged " + e + " not applied at " + m + " (applied up to " + m.lastApplied
+              + ", acknowledged " + acknowledged.size() + ")";
         }
       }
     }
+    return null;
   }
 
   private void trace(String s) {
