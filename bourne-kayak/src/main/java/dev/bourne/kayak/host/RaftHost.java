@@ -172,7 +172,34 @@ final class RaftHost implements KayakHost {
         }
       }
     });
-    loop.execute(() -> { });
+    loop.execute(this::announceIfLearner);
+  }
+
+  /**
+   * A learner restarted from its data directory asks to join again through the members it knows:
+   * a leader elected while it was down may not know where it listens, and a learner never speaks
+   * first, so without this it would wait forever (found by the simulator after a power loss). The
+   * request is idempotent and ends once this member is a voter.
+   */
+  private void announceIfLearner() {
+    Membership m = core.membership();
+    if (!m.contains(id) || m.isVoter(id)) {
+      return;
+    }
+    List<HostPort> peers = new ArrayList<>();
+    addresses.all().forEach((member, address) -> {
+      if (!member.equals(id) && m.contains(member)) {
+        peers.add(address);
+      }
+    });
+    if (!peers.isEmpty()) {
+      LOG.info("{}: restarted as a learner; asking {} member(s) to finish the join", id.shortString(), peers.size());
+      requests.join(peers).whenComplete((v, e) -> {
+        if (e != null && !stopped) {
+          LOG.warn("{}: re-joining as a learner failed: {}", id.shortString(), e.toString());
+        }
+      });
+    }
   }
 
   /**

@@ -47,6 +47,7 @@ import java.util.function.Supplier;
 public final class Simulation implements HostProbe {
   private static final Duration APPLY_PERIOD = Duration.ofMillis(2);
   private static final Duration CATCH_UP = Duration.ofSeconds(10);
+  private static final Duration QUIET_APPEND_TIMEOUT = Duration.ofSeconds(8);
   private static final boolean PRINT_TRACE = Boolean.getBoolean("bourne.sim.trace");
   private static final java.util.Comparator<HostPort> ADDRESS_ORDER = java.util.Comparator.comparing(HostPort::toString);
 
@@ -223,6 +224,12 @@ public final class Simulation implements HostProbe {
     commitSeen.remove(m.id);
   }
 
+  /** Every machine loses power at once. */
+  private void powerLoss() {
+    trace("power loss");
+    members.forEach(this::crash);
+  }
+
   /** Crashes {@code m}: its host stops at once and its disk loses what was not synced. */
   private void crash(SimMember m) {
     if (!m.isUp()) {
@@ -321,11 +328,15 @@ public final class Simulation implements HostProbe {
   }
 
   private void append(SimMember m, Runnable onAcknowledged) {
+    append(m, options.kayak().appendTimeout(), onAcknowledged);
+  }
+
+  private void append(SimMember m, Duration timeout, Runnable onAcknowledged) {
     String payload = "s" + seed + "-" + (++payloadCounter);
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-    m.host.log().append(bytes).whenComplete((e, error) -> {
+    m.host.log().append(bytes, timeout).whenComplete((e, error) -> {
       if (error != null) {
-        trace("append failed " + payload + " " + error.getClass().getSimpleName());
+        trace("append failed " + payload + " " + (error.getCause() != null ? error.getCause() : error));
         return;
       }
       trace("acknowledged " + e.index() + "@" + e.term() + " " + payload);
@@ -342,6 +353,15 @@ public final class Simulation implements HostProbe {
       }
       if (onAcknowledged != null) {
         onAcknowledged.run();
+      }
+      // Right after an acknowledgement is when a power loss hurts: a member that counted toward it
+      // may still be writing it.
+      if (chaosActive && options.crashes() && random.nextInt(200) == 0) {
+        clock.schedule(Duration.ofNanos(random.nextInt(3_000_000)), () -> {
+          if (chaosActive) {
+            powerLoss();
+          }
+        });
       }
     });
   }
@@ -398,7 +418,7 @@ public final class Simulation implements HostProbe {
         SimMember m = inConfig.get(random.nextInt(inConfig.size()));
         String key = "quiet-" + payloadCounter;
         quietAppends.put(key, m);
-        append(m, () -> quietAppends.remove(key));
+        append(m, QUIET_APPEND_TIMEOUT, () -> quietAppends.remove(key));
       });
     }
     clock.schedule(Duration.ofMillis(95), () -> {
@@ -413,6 +433,12 @@ public final class Simulation implements HostProbe {
       }
     });
     runUntil(end);
+    // Retries of appends made during the chaos may still be queued ahead of these at the pace of
+    // the replication budget: they get a longer deadline, and the run goes on until they are done.
+    long drained = clock.nanoTime() + QUIET_APPEND_TIMEOUT.toNanos();
+    while (!quietAppends.isEmpty() && clock.nanoTime() < drained) {
+      runUntil(clock.nanoTime() + Duration.ofMillis(100).toNanos());
+    }
     // A removal still in flight when the faults stopped may commit now: its member's appends then
     // rightly go unanswered.
     SimMember last = leader();
@@ -456,7 +482,11 @@ public final class Simulation implements HostProbe {
     } else if (dice < 52) {
       network.network().heal();
     } else if (dice < 66) {
-      if (options.crashes()) {
+      if (options.crashes() && random.nextInt(6) == 0) {
+        // a power loss: every machine at once, so whatever was acknowledged but not yet synced
+        // is gone everywhere (the fault that catches an acknowledgement sent before its fsync)
+        powerLoss();
+      } else if (options.crashes()) {
         // leaders are the interesting victims: half the crashes hit the leader
         SimMember l = leader();
         crash(l != null && random.nextBoolean() ? l : members.get(random.nextInt(members.size())));
