@@ -50,4 +50,11 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.bourne.net..", "io.netty..", "dev.bourne.convoy.wire..")
         .check(CONVOY);
   }
+
+  @Test
+  void protobufIsMappedOnlyInTheWirePackage() {
+    noClasses().that().resideOutsideOfPackage("dev.bourne.convoy.wire..")
+        .should().dependOnClassesThat().resideInAPackage("com.google.protobuf..")
+        .check(CONVOY);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.bourne.kayak.core;
 
 import dev.bourne.common.id.NodeId;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.core.Message.TimeoutNow;
 import dev.bourne.kayak.core.Message.VoteRequest;
 import dev.bourne.kayak.core.Message.VoteResponse;

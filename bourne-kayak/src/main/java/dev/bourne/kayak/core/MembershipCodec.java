@@ -4,7 +4,6 @@ import dev.bourne.common.id.NodeId;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * The payload of a CONFIG entry: a version byte, the voter count and the voters, the learner count
@@ -21,7 +20,7 @@ public final class MembershipCodec {
 
   /** Encodes {@code m}. */
   public static byte[] encode(Membership m) {
-    ByteBuffer b = ByteBuffer.allocate(1 + 4 + 4 + 16 * (m.voters().size() + m.learners().size()));
+    ByteBuffer b = ByteBuffer.allocate(1 + 4 + 4 + NodeId.BYTES * (m.voters().size() + m.learners().size()));
     b.put(VERSION);
     b.putInt(m.voters().size());
     m.voters().forEach(id -> put(b, id));
@@ -60,13 +59,12 @@ public final class MembershipCodec {
     }
     TreeSet<NodeId> ids = new TreeSet<>();
     for (int i = 0; i < n; i++) {
-      ids.add(new NodeId(new UUID(b.getLong(), b.getLong())));
+      ids.add(NodeId.readFrom(b));
     }
     return ids;
   }
 
   private static void put(ByteBuffer b, NodeId id) {
-    b.putLong(id.uuid().getMostSignificantBits());
-    b.putLong(id.uuid().getLeastSignificantBits());
+    id.writeTo(b);
   }
 }

@@ -3,6 +3,7 @@ package dev.bourne.kayak.core;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.core.Message.AppendRequest;
 import dev.bourne.kayak.core.Message.AppendResponse;
 import dev.bourne.kayak.core.Message.Heartbeat;

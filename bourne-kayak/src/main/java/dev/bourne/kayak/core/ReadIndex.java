@@ -1,6 +1,7 @@
 package dev.bourne.kayak.core;
 
 import dev.bourne.common.id.NodeId;
+import dev.bourne.kayak.api.Role;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

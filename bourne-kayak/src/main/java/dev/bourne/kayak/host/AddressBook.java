@@ -3,15 +3,14 @@ package dev.bourne.kayak.host;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.core.MetaStorage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +99,7 @@ final class AddressBook {
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(book.size());
       for (var e : book.entrySet()) {
-        out.writeLong(e.getKey().uuid().getMostSignificantBits());
-        out.writeLong(e.getKey().uuid().getLeastSignificantBits());
+        out.write(e.getKey().toBytes());
         out.writeUTF(e.getValue().toString());
       }
       return bytes.toByteArray();
@@ -115,7 +113,9 @@ final class AddressBook {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
       int n = in.readInt();
       for (int i = 0; i < n; i++) {
-        NodeId id = new NodeId(new UUID(in.readLong(), in.readLong()));
+        byte[] raw = new byte[NodeId.BYTES];
+        in.readFully(raw);
+        NodeId id = NodeId.fromBytes(raw);
         book.put(id, HostPort.parse(in.readUTF()));
       }
     } catch (IOException | IllegalArgumentException e) {

@@ -1,17 +1,14 @@
 package dev.bourne.kayak.host;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.NotLeaderException;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.core.MembershipChange;
 import dev.bourne.kayak.core.ProposeResult;
-import dev.bourne.kayak.core.Role;
-import dev.bourne.kayak.transport.WireCodec;
-import dev.bourne.kayak.wire.JoinCall;
-import dev.bourne.kayak.wire.JoinReply;
-import dev.bourne.kayak.wire.LeaveCall;
+import dev.bourne.kayak.wire.RequestCodec;
+import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.RemoteException;
 import java.time.Duration;
@@ -53,8 +50,8 @@ final class MembershipRequests {
   CompletableFuture<Void> join(List<HostPort> seeds) {
     Duration timeout = host.config.joinTimeout();
     Op<Void> op = requests.open("join", timeout);
-    JoinCall call = JoinCall.newBuilder().setMember(WireCodec.peer(host.id, host.transport.localAddress()))
-        .setTimeoutMs(host.config.appendTimeout().toMillis()).build();
+    byte[] call = RequestCodec.encode(new RequestCodec.Join(host.id, host.transport.localAddress(),
+        host.config.appendTimeout().toMillis()));
     host.loop.execute(() -> {
       host.watchMembership(m -> {
         if (m.isVoter(host.id)) {
@@ -69,16 +66,15 @@ final class MembershipRequests {
     return op.result;
   }
 
-  private void tryJoin(Op<Void> op, JoinCall call, List<HostPort> seeds, int attempt, HostPort redirect) {
+  private void tryJoin(Op<Void> op, byte[] call, List<HostPort> seeds, int attempt, HostPort redirect) {
     if (op.isDone() || host.isStopped()) {
       return;
     }
     HostPort target = redirect != null ? redirect : seeds.get(attempt % seeds.size());
-    host.transport.call(target, JOIN, call.toByteArray(), host.config.requestTimeout()).whenComplete((reply, error) -> {
+    host.transport.call(target, JOIN, call, host.config.requestTimeout()).whenComplete((reply, error) -> {
       if (error == null) {
         try {
-          JoinReply r = JoinReply.parseFrom(reply);
-          host.addresses.addUnknown(WireCodec.peers(r.getPeersList()));
+          host.addresses.addUnknown(RequestCodec.decodeJoined(reply).peers());
           if (attempt == 0 || redirect != null) {
             LOG.info("{}: joined through {}; catching up as a learner", host.id.shortString(), target);
           }
@@ -87,7 +83,7 @@ final class MembershipRequests {
           // learner's address could not reach it, and the join timed out).
           scheduleJoin(op, call, seeds, attempt + 1, null, host.config.electionTimeout());
           return;
-        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+        } catch (MalformedMessageException e) {
           error = e;
         }
       }
@@ -104,7 +100,7 @@ final class MembershipRequests {
     });
   }
 
-  private void scheduleJoin(Op<Void> op, JoinCall call, List<HostPort> seeds, int attempt, HostPort redirect,
+  private void scheduleJoin(Op<Void> op, byte[] call, List<HostPort> seeds, int attempt, HostPort redirect,
       Duration delay) {
     try {
       host.timer.schedule(delay, () -> tryJoin(op, call, seeds, attempt, redirect));
@@ -118,12 +114,12 @@ final class MembershipRequests {
     HostPort address;
     Duration timeout;
     try {
-      JoinCall call = JoinCall.parseFrom(payload);
-      joiner = WireCodec.nodeId(call.getMember().getId());
-      address = HostPort.parse(call.getMember().getAddress());
-      timeout = Duration.ofMillis(Requests.timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(Requests.badRequest("malformed join call"));
+      RequestCodec.Join call = RequestCodec.decodeJoin(payload);
+      joiner = call.member();
+      address = call.address();
+      timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
+    } catch (MalformedMessageException e) {
+      return CompletableFuture.failedFuture(Requests.badRequest(e.getMessage()));
     }
     Op<byte[]> op = requests.open("join of " + joiner.shortString(), timeout);
     host.loop.execute(() -> changeOnLeader(op, new MembershipChange.AddLearner(joiner), address));
@@ -134,11 +130,11 @@ final class MembershipRequests {
     NodeId leaver;
     Duration timeout;
     try {
-      LeaveCall call = LeaveCall.parseFrom(payload);
-      leaver = WireCodec.nodeId(call.getMember());
-      timeout = Duration.ofMillis(Requests.timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(Requests.badRequest("malformed leave call"));
+      RequestCodec.Leave call = RequestCodec.decodeLeave(payload);
+      leaver = call.member();
+      timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
+    } catch (MalformedMessageException e) {
+      return CompletableFuture.failedFuture(Requests.badRequest(e.getMessage()));
     }
     Op<byte[]> op = requests.open("leave of " + leaver.shortString(), timeout);
     host.loop.execute(() -> changeOnLeader(op, new MembershipChange.Remove(leaver), null));
@@ -194,9 +190,7 @@ final class MembershipRequests {
   }
 
   private byte[] joinReply() {
-    JoinReply.Builder b = JoinReply.newBuilder().setLeader(WireCodec.id(host.id));
-    host.addresses.all().forEach((id, a) -> b.addPeers(WireCodec.peer(id, a)));
-    return b.build().toByteArray();
+    return RequestCodec.encode(new RequestCodec.Joined(host.id, host.addresses.all()));
   }
 
   /**
@@ -246,8 +240,7 @@ final class MembershipRequests {
       return;
     }
     Duration t = Duration.ofMillis(Requests.timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
-    byte[] call = LeaveCall.newBuilder().setMember(WireCodec.id(host.id)).setTimeoutMs(t.toMillis()).build()
-        .toByteArray();
+    byte[] call = RequestCodec.encode(new RequestCodec.Leave(host.id, t.toMillis()));
     host.transport.call(leader.get(), LEAVE, call, t).whenComplete((reply, error) -> {
       if (error == null) {
         op.result.complete(null);

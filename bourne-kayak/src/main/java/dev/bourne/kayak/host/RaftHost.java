@@ -1,10 +1,10 @@
 package dev.bourne.kayak.host;
 
 import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.exec.SerialExecutor;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.Cancellable;
-import dev.bourne.common.exec.SerialExecutor;
 import dev.bourne.common.time.Clock;
 import dev.bourne.common.time.Scheduler;
 import dev.bourne.kayak.api.KayakConfig;
@@ -13,16 +13,16 @@ import dev.bourne.kayak.api.Log;
 import dev.bourne.kayak.api.Member;
 import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.api.Sync;
+import dev.bourne.kayak.core.LogStorage;
 import dev.bourne.kayak.core.Membership;
 import dev.bourne.kayak.core.Message;
+import dev.bourne.kayak.core.MetaStorage;
 import dev.bourne.kayak.core.Outbound;
 import dev.bourne.kayak.core.RaftConfig;
 import dev.bourne.kayak.core.RaftCore;
 import dev.bourne.kayak.core.Ready;
 import dev.bourne.kayak.core.Status;
-import dev.bourne.kayak.core.LogStorage;
-import dev.bourne.kayak.core.MetaStorage;
-import dev.bourne.kayak.transport.WireCodec;
+import dev.bourne.kayak.wire.WireCodec;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
 import java.time.Duration;
@@ -281,7 +281,7 @@ final class RaftHost implements KayakHost {
    * acknowledgements and sending while the writer thread syncs.
    */
   private boolean inlineAllowed(Ready r) {
-    return core.role() != dev.bourne.kayak.core.Role.LEADER
+    return core.role() != Role.LEADER
         || core.lastIndex() - core.commitIndex() <= r.entries().size();
   }
 
@@ -353,8 +353,8 @@ final class RaftHost implements KayakHost {
   private void onStatus(Status s) {
     Status before = status;
     status = s;
-    Role role = role(s);
-    if (role != role(before)) {
+    Role role = s.role();
+    if (role != before.role()) {
       roleListeners.forEach(l -> l.accept(role));
     }
     if (s.term() != before.term()) {
@@ -371,14 +371,6 @@ final class RaftHost implements KayakHost {
   /** Calls {@code watcher} on the loop whenever the configuration changes. */
   void watchMembership(Consumer<Membership> watcher) {
     membershipWatchers.add(watcher);
-  }
-
-  private static Role role(Status s) {
-    return switch (s.role()) {
-      case LEADER -> Role.LEADER;
-      case CANDIDATE, PRE_CANDIDATE -> Role.CANDIDATE;
-      case FOLLOWER -> Role.FOLLOWER;
-    };
   }
 
   private final class WriterListener implements LogWriter.Listener {
@@ -451,7 +443,7 @@ final class RaftHost implements KayakHost {
 
   @Override
   public Role role() {
-    return role(status);
+    return status.role();
   }
 
   @Override

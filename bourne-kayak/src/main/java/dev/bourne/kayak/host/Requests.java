@@ -1,8 +1,5 @@
 package dev.bourne.kayak.host;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
@@ -10,16 +7,12 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.api.NotLeaderException;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.core.ProposeResult;
 import dev.bourne.kayak.core.ReadResult;
-import dev.bourne.kayak.core.Role;
 import dev.bourne.kayak.core.Status;
-import dev.bourne.kayak.transport.WireCodec;
-import dev.bourne.kayak.wire.AppendCall;
-import dev.bourne.kayak.wire.AppendReply;
-import dev.bourne.kayak.wire.BarrierCall;
-import dev.bourne.kayak.wire.BarrierReply;
-import dev.bourne.kayak.wire.TransferCall;
+import dev.bourne.kayak.wire.RequestCodec;
+import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.RemoteException;
 import dev.bourne.net.RequestHandler;
@@ -256,10 +249,10 @@ final class Requests {
     }
     while (!forwardQueue.isEmpty()) {
       List<AppendOp> batch = new ArrayList<>();
-      AppendCall.Builder call = AppendCall.newBuilder();
+      List<byte[]> events = new ArrayList<>();
       long bytes = 0;
       long timeout = 0;
-      while (!forwardQueue.isEmpty() && call.getEventsCount() < MAX_FORWARD_EVENTS
+      while (!forwardQueue.isEmpty() && events.size() < MAX_FORWARD_EVENTS
           && bytes < host.config.maxBytesPerMessage()) {
         AppendOp op = forwardQueue.poll();
         if (op.isDone()) {
@@ -267,7 +260,7 @@ final class Requests {
         }
         batch.add(op);
         for (byte[] e : op.events) {
-          call.addEvents(UnsafeByteOperations.unsafeWrap(e)); // events were copied on append
+          events.add(e);
           bytes += e.length;
         }
         timeout = Math.max(timeout, op.remainingMillis());
@@ -276,22 +269,18 @@ final class Requests {
         continue;
       }
       Duration callTimeout = Duration.ofMillis(timeoutMillis(timeout, host.config.requestTimeout()));
-      call.setTimeoutMs(callTimeout.toMillis());
-      host.transport.call(leader.get(), APPEND, call.build().toByteArray(), callTimeout)
+      byte[] call = RequestCodec.encode(new RequestCodec.Append(events, callTimeout.toMillis()));
+      host.transport.call(leader.get(), APPEND, call, callTimeout)
           .whenComplete((reply, error) -> host.loop.execute(() -> onForwarded(batch, reply, error)));
     }
   }
 
   private void onForwarded(List<AppendOp> batch, byte[] reply, Throwable error) {
-    AppendReply r = null;
+    RequestCodec.Appended r = null;
     if (error == null) {
       try {
-        r = AppendReply.parseFrom(reply);
-        if (r.getFirstIndex() < 1 || r.getTerm() < 1) {
-          error = new IllegalStateException("leader answered an invalid position " + r.getFirstIndex() + "@"
-              + r.getTerm());
-        }
-      } catch (InvalidProtocolBufferException e) {
+        r = RequestCodec.decodeAppended(reply);
+      } catch (MalformedMessageException e) {
         error = e;
       }
     }
@@ -302,32 +291,28 @@ final class Requests {
       }
       return;
     }
-    long index = r.getFirstIndex();
+    long index = r.firstIndex();
     for (AppendOp op : batch) {
-      op.result.complete(entries(index, r.getTerm(), op.events));
+      op.result.complete(entries(index, r.term(), op.events));
       index += op.events.size();
     }
   }
 
   private CompletableFuture<byte[]> onAppendCall(Inbound from, byte[] payload) {
-    AppendCall call;
+    RequestCodec.Append call;
     try {
-      call = AppendCall.parseFrom(payload);
-    } catch (InvalidProtocolBufferException e) {
-      return CompletableFuture.failedFuture(badRequest("malformed append call: " + e.getMessage()));
+      call = RequestCodec.decodeAppend(payload);
+    } catch (MalformedMessageException e) {
+      return CompletableFuture.failedFuture(badRequest(e.getMessage()));
     }
-    if (call.getEventsCount() == 0) {
-      return CompletableFuture.failedFuture(badRequest("append call without events"));
-    }
-    List<byte[]> events = new ArrayList<>(call.getEventsCount());
-    for (ByteString e : call.getEventsList()) {
-      if (e.size() > host.config.maxEntryBytes()) {
-        return CompletableFuture.failedFuture(badRequest("event of " + e.size() + " bytes exceeds the limit "
+    List<byte[]> events = call.events();
+    for (byte[] e : events) {
+      if (e.length > host.config.maxEntryBytes()) {
+        return CompletableFuture.failedFuture(badRequest("event of " + e.length + " bytes exceeds the limit "
             + host.config.maxEntryBytes()));
       }
-      events.add(e.toByteArray());
     }
-    Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    Duration timeout = Duration.ofMillis(timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     Op<byte[]> op = open("forwarded append", timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
@@ -342,8 +327,7 @@ final class Requests {
       host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
         @Override
         public void committed(long firstIndex, Entry last) {
-          op.result.complete(AppendReply.newBuilder().setFirstIndex(firstIndex).setTerm(last.term()).build()
-              .toByteArray());
+          op.result.complete(RequestCodec.encode(new RequestCodec.Appended(firstIndex, last.term())));
         }
 
         @Override
@@ -386,13 +370,13 @@ final class Requests {
       return;
     }
     Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
-    byte[] call = BarrierCall.newBuilder().setTimeoutMs(t.toMillis()).build().toByteArray();
+    byte[] call = RequestCodec.encode(new RequestCodec.Barrier(t.toMillis()));
     host.transport.call(leader.get(), BARRIER, call, t).whenComplete((reply, error) -> {
       if (error == null) {
         try {
-          op.result.complete(BarrierReply.parseFrom(reply).getReadIndex());
+          op.result.complete(RequestCodec.decodeReadIndex(reply));
           return;
-        } catch (InvalidProtocolBufferException e) {
+        } catch (MalformedMessageException e) {
           error = e;
         }
       }
@@ -402,13 +386,13 @@ final class Requests {
   }
 
   private CompletableFuture<byte[]> onBarrierCall(Inbound from, byte[] payload) {
-    BarrierCall call;
+    RequestCodec.Barrier call;
     try {
-      call = BarrierCall.parseFrom(payload);
-    } catch (InvalidProtocolBufferException e) {
-      return CompletableFuture.failedFuture(badRequest("malformed barrier call"));
+      call = RequestCodec.decodeBarrier(payload);
+    } catch (MalformedMessageException e) {
+      return CompletableFuture.failedFuture(badRequest(e.getMessage()));
     }
-    Duration timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
+    Duration timeout = Duration.ofMillis(timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     Op<byte[]> op = open("forwarded barrier", timeout);
     host.loop.execute(() -> {
       if (!isLeader()) {
@@ -418,7 +402,7 @@ final class Requests {
       long rid = ++readIds;
       reads.put(rid, r -> {
         if (r instanceof ReadResult.Confirmed c) {
-          op.result.complete(BarrierReply.newBuilder().setReadIndex(c.index()).build().toByteArray());
+          op.result.complete(RequestCodec.encodeReadIndex(c.index()));
         } else {
           op.result.completeExceptionally(notLeader());
         }
@@ -471,7 +455,7 @@ final class Requests {
       return;
     }
     Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
-    byte[] call = TransferCall.newBuilder().setTo(WireCodec.id(to)).setTimeoutMs(t.toMillis()).build().toByteArray();
+    byte[] call = RequestCodec.encode(new RequestCodec.Transfer(to, t.toMillis()));
     host.transport.call(leader.get(), TRANSFER, call, t).whenComplete((reply, error) -> {
       if (error == null) {
         op.result.complete(null);
@@ -488,11 +472,11 @@ final class Requests {
     NodeId to;
     Duration timeout;
     try {
-      TransferCall call = TransferCall.parseFrom(payload);
-      to = WireCodec.nodeId(call.getTo());
-      timeout = Duration.ofMillis(timeoutMillis(call.getTimeoutMs(), host.config.appendTimeout()));
-    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(badRequest("malformed transfer call"));
+      RequestCodec.Transfer call = RequestCodec.decodeTransfer(payload);
+      to = call.to();
+      timeout = Duration.ofMillis(timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
+    } catch (MalformedMessageException e) {
+      return CompletableFuture.failedFuture(badRequest(e.getMessage()));
     }
     Op<byte[]> op = open("forwarded transfer", timeout);
     host.loop.execute(() -> {

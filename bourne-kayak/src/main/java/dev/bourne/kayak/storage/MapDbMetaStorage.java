@@ -1,9 +1,9 @@
 package dev.bourne.kayak.storage;
 
-import dev.bourne.kayak.core.MetaStorage;
-import dev.bourne.kayak.core.HardState;
-import dev.bourne.kayak.api.StorageException;
 import dev.bourne.common.id.NodeId;
+import dev.bourne.kayak.api.StorageException;
+import dev.bourne.kayak.core.HardState;
+import dev.bourne.kayak.core.MetaStorage;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.HTreeMap;
@@ -176,11 +175,10 @@ public final class MapDbMetaStorage implements MetaStorage {
   }
 
   static byte[] encode(HardState state) {
-    ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 1 + 16);
+    ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 8 + 1 + NodeId.BYTES);
     buf.put((byte) 1).putLong(state.term()).putLong(state.commitIndex());
     if (state.votedFor().isPresent()) {
-      UUID id = state.votedFor().get().uuid();
-      buf.put((byte) 1).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+      state.votedFor().get().writeTo(buf.put((byte) 1));
     } else {
       buf.put((byte) 0);
     }
@@ -198,7 +196,7 @@ public final class MapDbMetaStorage implements MetaStorage {
       long term = buf.getLong();
       long commitIndex = buf.getLong();
       Optional<NodeId> vote = buf.get() == 1
-          ? Optional.of(new NodeId(new UUID(buf.getLong(), buf.getLong())))
+          ? Optional.of(NodeId.readFrom(buf))
           : Optional.empty();
       if (buf.hasRemaining()) {
         throw new StorageException(file + ": hard state has " + buf.remaining() + " trailing bytes");

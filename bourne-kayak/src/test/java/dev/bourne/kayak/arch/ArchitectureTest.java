@@ -51,4 +51,11 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.bourne.kayak.host..", "dev.bourne.net..")
         .check(KAYAK);
   }
+
+  @Test
+  void protobufIsMappedOnlyInTheWirePackage() {
+    noClasses().that().resideOutsideOfPackage("dev.bourne.kayak.wire..")
+        .should().dependOnClassesThat().resideInAPackage("com.google.protobuf..")
+        .check(KAYAK);
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.core.Message.AppendRequest;
 import dev.bourne.kayak.core.Message.AppendResponse;
 import dev.bourne.kayak.core.Message.VoteRequest;

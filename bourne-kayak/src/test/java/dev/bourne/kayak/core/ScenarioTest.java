@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
+import dev.bourne.kayak.api.Role;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

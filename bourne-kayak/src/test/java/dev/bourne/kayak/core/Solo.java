@@ -5,6 +5,7 @@ import static dev.bourne.kayak.core.TestCluster.id;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.storage.MemoryLogStorage;
 import dev.bourne.kayak.storage.MemoryMetaStorage;
 import java.util.ArrayList;

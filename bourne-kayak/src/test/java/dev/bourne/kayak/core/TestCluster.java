@@ -2,6 +2,7 @@ package dev.bourne.kayak.core;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.kayak.api.Entry;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.storage.MemoryLogStorage;
 import dev.bourne.kayak.storage.MemoryMetaStorage;
 import java.util.ArrayDeque;

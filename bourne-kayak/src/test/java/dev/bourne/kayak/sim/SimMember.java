@@ -4,6 +4,7 @@ import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.KayakHost;
+import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.api.Subscription;
 import dev.bourne.kayak.core.Membership;
 import dev.bourne.kayak.storage.MemoryLogStorage;

@@ -1,4 +1,4 @@
-package dev.bourne.kayak.transport;
+package dev.bourne.kayak.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -8,15 +8,10 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.core.Message;
-import dev.bourne.kayak.wire.Peer;
-import dev.bourne.kayak.wire.RaftEnvelope;
-import dev.bourne.kayak.wire.WireEntry;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Converts between the core's {@link Message} records and the protobuf wire form, at the host's
@@ -50,34 +45,34 @@ public final class WireCodec {
     switch (m.kind()) {
       case VOTE_REQUEST -> {
         var v = (Message.VoteRequest) m;
-        b.setVoteRequest(dev.bourne.kayak.wire.VoteRequest.newBuilder().setLastIndex(v.lastIndex())
+        b.setVoteRequest(VoteRequest.newBuilder().setLastIndex(v.lastIndex())
             .setLastTerm(v.lastTerm()).setPreVote(v.preVote()).setTransfer(v.transfer()));
       }
       case VOTE_RESPONSE -> {
         var v = (Message.VoteResponse) m;
-        b.setVoteResponse(dev.bourne.kayak.wire.VoteResponse.newBuilder().setPreVote(v.preVote())
+        b.setVoteResponse(VoteResponse.newBuilder().setPreVote(v.preVote())
             .setGranted(v.granted()));
       }
       case APPEND_REQUEST -> {
         var a = (Message.AppendRequest) m;
-        var w = dev.bourne.kayak.wire.AppendRequest.newBuilder()
+        var w = AppendRequest.newBuilder()
             .setPrevIndex(a.prevIndex()).setPrevTerm(a.prevTerm()).setCommitIndex(a.commitIndex());
         a.entries().forEach(e -> w.addEntries(entry(e)));
         b.setAppendRequest(w);
       }
       case APPEND_RESPONSE -> {
         var a = (Message.AppendResponse) m;
-        b.setAppendResponse(dev.bourne.kayak.wire.AppendResponse.newBuilder().setSuccess(a.success())
+        b.setAppendResponse(AppendResponse.newBuilder().setSuccess(a.success())
             .setIndex(a.index()).setHintIndex(a.hintIndex()).setHintTerm(a.hintTerm()));
       }
       case HEARTBEAT -> {
         var h = (Message.Heartbeat) m;
-        b.setHeartbeat(dev.bourne.kayak.wire.Heartbeat.newBuilder().setCommitIndex(h.commitIndex())
+        b.setHeartbeat(Heartbeat.newBuilder().setCommitIndex(h.commitIndex())
             .setReadSeq(h.readSeq()));
       }
-      case HEARTBEAT_RESPONSE -> b.setHeartbeatResponse(dev.bourne.kayak.wire.HeartbeatResponse.newBuilder()
+      case HEARTBEAT_RESPONSE -> b.setHeartbeatResponse(HeartbeatResponse.newBuilder()
           .setReadSeq(((Message.HeartbeatResponse) m).readSeq()));
-      case TIMEOUT_NOW -> b.setTimeoutNow(dev.bourne.kayak.wire.TimeoutNow.getDefaultInstance());
+      case TIMEOUT_NOW -> b.setTimeoutNow(TimeoutNow.getDefaultInstance());
     }
     peers.forEach((id, addr) -> b.addPeers(Peer.newBuilder().setId(id(id)).setAddress(addr.toString())));
     return b.build().toByteArray();
@@ -179,24 +174,21 @@ public final class WireCodec {
     };
   }
 
-  /** A node id as 16 bytes. */
+  /** A node id in its binary form ({@link NodeId#toBytes()}). */
   public static ByteString id(NodeId id) {
-    ByteBuffer b = ByteBuffer.allocate(16);
-    b.putLong(id.uuid().getMostSignificantBits()).putLong(id.uuid().getLeastSignificantBits());
-    return ByteString.copyFrom(b.array());
+    return UnsafeByteOperations.unsafeWrap(id.toBytes()); // a fresh array nobody else holds
   }
 
   /**
-   * A node id from 16 bytes.
+   * A node id from its binary form.
    *
-   * @throws IllegalArgumentException if not 16 bytes
+   * @throws IllegalArgumentException if it is not {@link NodeId#BYTES} long
    */
   public static NodeId nodeId(ByteString bytes) {
-    if (bytes.size() != 16) {
-      throw new IllegalArgumentException("node id of " + bytes.size() + " bytes, expected 16");
+    if (bytes.size() != NodeId.BYTES) {
+      throw new IllegalArgumentException("node id of " + bytes.size() + " bytes, expected " + NodeId.BYTES);
     }
-    ByteBuffer b = bytes.asReadOnlyByteBuffer();
-    return new NodeId(new UUID(b.getLong(), b.getLong()));
+    return NodeId.readFrom(bytes.asReadOnlyByteBuffer());
   }
 
   private static long nonNegative(long v, String field) {

@@ -1,4 +1,4 @@
-package dev.bourne.kayak.transport;
+package dev.bourne.kayak.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

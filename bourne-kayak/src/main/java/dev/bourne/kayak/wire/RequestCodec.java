@@ -1,0 +1,231 @@
+package dev.bourne.kayak.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The client requests members send each other (forwarded appends, read barriers, leadership
+ * transfers, joins and leaves) as plain records, and their protobuf form. All protobuf mapping of
+ * these requests lives here, so that the host deals in records and decoding errors are one type:
+ * a {@link MalformedMessageException} names what was wrong, and the host answers it with
+ * BAD_REQUEST.
+ *
+ * <p>Every call carries the caller's remaining time ({@code timeoutMs}, 0 = the callee's default),
+ * so that the callee gives up when the caller does.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class RequestCodec {
+  private RequestCodec() {}
+
+  /**
+   * Events forwarded to the leader for appending, in order.
+   *
+   * @param events the events; never empty; the arrays are not copied and must not be changed
+   * @param timeoutMs how long the caller waits, in milliseconds; 0 = the leader's default
+   */
+  public record Append(List<byte[]> events, long timeoutMs) {
+    /** Checks the fields. */
+    public Append {
+      Objects.requireNonNull(events, "events");
+      if (events.isEmpty()) {
+        throw new IllegalArgumentException("an append call needs at least one event");
+      }
+    }
+  }
+
+  /** Where the leader committed a forwarded append: its first index and the term of its entries. */
+  public record Appended(long firstIndex, long term) {}
+
+  /** A member asking to join, and where it listens. */
+  public record Join(NodeId member, HostPort address, long timeoutMs) {}
+
+  /** The answer to a join: the leader that accepted it and every member address it knows. */
+  public record Joined(NodeId leader, Map<NodeId, HostPort> peers) {}
+
+  /** A member asking to be removed. */
+  public record Leave(NodeId member, long timeoutMs) {}
+
+  /** A follower asking the leader for a read index. */
+  public record Barrier(long timeoutMs) {}
+
+  /** A request to hand leadership to {@code to}. */
+  public record Transfer(NodeId to, long timeoutMs) {}
+
+  // ------------------------------------------------------------------ append
+
+  /** The wire form of {@code a}. */
+  public static byte[] encode(Append a) {
+    AppendCall.Builder b = AppendCall.newBuilder().setTimeoutMs(a.timeoutMs());
+    for (byte[] e : a.events()) {
+      b.addEvents(UnsafeByteOperations.unsafeWrap(e)); // the caller copied the events on append
+    }
+    return b.build().toByteArray();
+  }
+
+  /**
+   * Reads an {@link Append}.
+   *
+   * @throws MalformedMessageException if the bytes are not an append call with at least one event
+   */
+  public static Append decodeAppend(byte[] bytes) throws MalformedMessageException {
+    AppendCall call = parse(AppendCall.parser(), bytes, "append call");
+    if (call.getEventsCount() == 0) {
+      throw new MalformedMessageException("append call without events");
+    }
+    List<byte[]> events = new ArrayList<>(call.getEventsCount());
+    for (ByteString e : call.getEventsList()) {
+      events.add(e.toByteArray());
+    }
+    return new Append(events, call.getTimeoutMs());
+  }
+
+  /** The wire form of {@code a}. */
+  public static byte[] encode(Appended a) {
+    return AppendReply.newBuilder().setFirstIndex(a.firstIndex()).setTerm(a.term()).build().toByteArray();
+  }
+
+  /**
+   * Reads an {@link Appended}.
+   *
+   * @throws MalformedMessageException if the bytes are not an append reply with a valid position
+   */
+  public static Appended decodeAppended(byte[] bytes) throws MalformedMessageException {
+    AppendReply r = parse(AppendReply.parser(), bytes, "append reply");
+    if (r.getFirstIndex() < 1 || r.getTerm() < 1) {
+      throw new MalformedMessageException("append reply with an invalid position "
+          + Long.toUnsignedString(r.getFirstIndex()) + "@" + Long.toUnsignedString(r.getTerm()));
+    }
+    return new Appended(r.getFirstIndex(), r.getTerm());
+  }
+
+  // ------------------------------------------------------------------ join and leave
+
+  /** The wire form of {@code j}. */
+  public static byte[] encode(Join j) {
+    return JoinCall.newBuilder().setMember(WireCodec.peer(j.member(), j.address())).setTimeoutMs(j.timeoutMs())
+        .build().toByteArray();
+  }
+
+  /**
+   * Reads a {@link Join}.
+   *
+   * @throws MalformedMessageException if the bytes are not a join call with a valid id and address
+   */
+  public static Join decodeJoin(byte[] bytes) throws MalformedMessageException {
+    JoinCall call = parse(JoinCall.parser(), bytes, "join call");
+    try {
+      return new Join(WireCodec.nodeId(call.getMember().getId()), HostPort.parse(call.getMember().getAddress()),
+          call.getTimeoutMs());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid join call: " + e.getMessage(), e);
+    }
+  }
+
+  /** The wire form of {@code j}. */
+  public static byte[] encode(Joined j) {
+    JoinReply.Builder b = JoinReply.newBuilder().setLeader(WireCodec.id(j.leader()));
+    j.peers().forEach((id, address) -> b.addPeers(WireCodec.peer(id, address)));
+    return b.build().toByteArray();
+  }
+
+  /**
+   * Reads a {@link Joined}.
+   *
+   * @throws MalformedMessageException if the bytes are not a join reply with valid ids and addresses
+   */
+  public static Joined decodeJoined(byte[] bytes) throws MalformedMessageException {
+    JoinReply r = parse(JoinReply.parser(), bytes, "join reply");
+    try {
+      return new Joined(WireCodec.nodeId(r.getLeader()), WireCodec.peers(r.getPeersList()));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid join reply: " + e.getMessage(), e);
+    }
+  }
+
+  /** The wire form of {@code l}. */
+  public static byte[] encode(Leave l) {
+    return LeaveCall.newBuilder().setMember(WireCodec.id(l.member())).setTimeoutMs(l.timeoutMs()).build()
+        .toByteArray();
+  }
+
+  /**
+   * Reads a {@link Leave}.
+   *
+   * @throws MalformedMessageException if the bytes are not a leave call with a valid id
+   */
+  public static Leave decodeLeave(byte[] bytes) throws MalformedMessageException {
+    LeaveCall call = parse(LeaveCall.parser(), bytes, "leave call");
+    try {
+      return new Leave(WireCodec.nodeId(call.getMember()), call.getTimeoutMs());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid leave call: " + e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ barrier and transfer
+
+  /** The wire form of {@code b}. */
+  public static byte[] encode(Barrier b) {
+    return BarrierCall.newBuilder().setTimeoutMs(b.timeoutMs()).build().toByteArray();
+  }
+
+  /**
+   * Reads a {@link Barrier}.
+   *
+   * @throws MalformedMessageException if the bytes are not a barrier call
+   */
+  public static Barrier decodeBarrier(byte[] bytes) throws MalformedMessageException {
+    return new Barrier(parse(BarrierCall.parser(), bytes, "barrier call").getTimeoutMs());
+  }
+
+  /** The wire form of a barrier's answer: the read index the leader confirmed. */
+  public static byte[] encodeReadIndex(long readIndex) {
+    return BarrierReply.newBuilder().setReadIndex(readIndex).build().toByteArray();
+  }
+
+  /**
+   * Reads a barrier's answer.
+   *
+   * @throws MalformedMessageException if the bytes are not a barrier reply
+   */
+  public static long decodeReadIndex(byte[] bytes) throws MalformedMessageException {
+    return parse(BarrierReply.parser(), bytes, "barrier reply").getReadIndex();
+  }
+
+  /** The wire form of {@code t}. */
+  public static byte[] encode(Transfer t) {
+    return TransferCall.newBuilder().setTo(WireCodec.id(t.to())).setTimeoutMs(t.timeoutMs()).build().toByteArray();
+  }
+
+  /**
+   * Reads a {@link Transfer}.
+   *
+   * @throws MalformedMessageException if the bytes are not a transfer call with a valid id
+   */
+  public static Transfer decodeTransfer(byte[] bytes) throws MalformedMessageException {
+    TransferCall call = parse(TransferCall.parser(), bytes, "transfer call");
+    try {
+      return new Transfer(WireCodec.nodeId(call.getTo()), call.getTimeoutMs());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid transfer call: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T parse(Parser<T> parser, byte[] bytes, String what) throws MalformedMessageException {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new MalformedMessageException("malformed " + what + ": " + e.getMessage(), e);
+    }
+  }
+}

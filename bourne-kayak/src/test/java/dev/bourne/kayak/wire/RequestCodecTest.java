@@ -1,0 +1,67 @@
+package dev.bourne.kayak.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RequestCodecTest {
+  private final Random random = new Random(7);
+  private final NodeId a = NodeId.random(random);
+  private final NodeId b = NodeId.random(random);
+
+  @Test
+  void everyRequestSurvivesTheWire() throws Exception {
+    var append = RequestCodec.decodeAppend(RequestCodec.encode(
+        new RequestCodec.Append(List.of(new byte[] {1, 2}, new byte[0]), 250)));
+    assertEquals(2, append.events().size());
+    assertArrayEquals(new byte[] {1, 2}, append.events().get(0));
+    assertEquals(0, append.events().get(1).length);
+    assertEquals(250, append.timeoutMs());
+
+    assertEquals(new RequestCodec.Appended(7, 3),
+        RequestCodec.decodeAppended(RequestCodec.encode(new RequestCodec.Appended(7, 3))));
+    var join = new RequestCodec.Join(a, HostPort.parse("127.0.0.1:7001"), 900);
+    assertEquals(join, RequestCodec.decodeJoin(RequestCodec.encode(join)));
+    var joined = new RequestCodec.Joined(a, Map.of(a, HostPort.parse("127.0.0.1:7001"),
+        b, HostPort.parse("[::1]:7002")));
+    assertEquals(joined, RequestCodec.decodeJoined(RequestCodec.encode(joined)));
+    assertEquals(new RequestCodec.Leave(b, 5), RequestCodec.decodeLeave(RequestCodec.encode(new RequestCodec.Leave(b, 5))));
+    assertEquals(new RequestCodec.Barrier(11),
+        RequestCodec.decodeBarrier(RequestCodec.encode(new RequestCodec.Barrier(11))));
+    assertEquals(42, RequestCodec.decodeReadIndex(RequestCodec.encodeReadIndex(42)));
+    assertEquals(new RequestCodec.Transfer(b, 3),
+        RequestCodec.decodeTransfer(RequestCodec.encode(new RequestCodec.Transfer(b, 3))));
+  }
+
+  @Test
+  void malformedInputNamesWhatWasWrong() {
+    byte[] garbage = {(byte) 0xff, 0x13};
+    assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppend(garbage))
+        .getMessage().contains("append call"));
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeJoin(garbage));
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeTransfer(garbage));
+
+    byte[] noEvents = AppendCall.newBuilder().setTimeoutMs(5).build().toByteArray();
+    assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppend(noEvents))
+        .getMessage().contains("without events"));
+    byte[] zeroPosition = AppendReply.newBuilder().setFirstIndex(0).setTerm(1).build().toByteArray();
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppended(zeroPosition));
+    byte[] shortId = LeaveCall.newBuilder().setMember(com.google.protobuf.ByteString.copyFrom(new byte[3]))
+        .build().toByteArray();
+    assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeLeave(shortId))
+        .getMessage().contains("3 bytes"));
+    byte[] badAddress = JoinCall.newBuilder().setMember(WireCodec.peer(a, HostPort.parse("127.0.0.1:1")).toBuilder()
+        .setAddress("no port here")).build().toByteArray();
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeJoin(badAddress));
+    assertThrows(IllegalArgumentException.class, () -> new RequestCodec.Append(List.of(), 0));
+  }
+}
