@@ -461,6 +461,17 @@ public final class NettyTransport implements Transport {
     for (CompletableFuture<byte[]> f : inFlight.values()) {
       f.completeExceptionally(closed);
     }
+    if (onOwnThread()) {
+      // Closed from one of this transport's own threads (a handler, or a reply's callback that
+      // shuts its host down): waiting for these threads to stop would wait for itself, so the
+      // shutdown finishes in the background.
+      channels.close();
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> {
+        timer.stop();
+        lifecycle.advanceTo(LifecycleState.TERMINATED);
+      });
+      return;
+    }
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS)) {
       log.warn("event loop of {} did not stop within 10 s", local);
@@ -468,6 +479,15 @@ public final class NettyTransport implements Transport {
     timer.stop();
     lifecycle.advanceTo(LifecycleState.TERMINATED);
     log.debug("transport {} closed", local);
+  }
+
+  private boolean onOwnThread() {
+    for (io.netty.util.concurrent.EventExecutor e : group) {
+      if (e.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

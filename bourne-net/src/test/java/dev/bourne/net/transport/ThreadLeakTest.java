@@ -60,4 +60,23 @@ class ThreadLeakTest {
     again.close();
     Await.until("no transport thread left", Duration.ofSeconds(10), () -> leftovers(before), List::isEmpty);
   }
+
+  @Test
+  void closedFromItsOwnThreadItReturnsAtOnceAndStillReleasesEverything() throws Exception {
+    Set<Thread> before = threads();
+    NettyTransport server = NettyTransport.start(TransportConfig.builder().ioThreads(1).build());
+    NettyTransport client = NettyTransport.start(TransportConfig.builder().ioThreads(1).build());
+    server.handle("ping", (f, p) -> CompletableFuture.completedFuture(p));
+    CompletableFuture<String> closedOn = new CompletableFuture<>();
+    // The reply completes on the client's I/O thread; a callback that closes the client there (as
+    // a host shutting itself down does) must not wait for that very thread to stop.
+    client.call(server.localAddress(), "ping", new byte[1], Duration.ofSeconds(10)).thenRun(() -> {
+      client.close();
+      closedOn.complete(Thread.currentThread().getName());
+    });
+    String thread = closedOn.get(5, TimeUnit.SECONDS);
+    assertEquals(true, thread.startsWith("bourne-net-io"), thread);
+    server.close();
+    Await.until("no transport thread left", Duration.ofSeconds(10), () -> leftovers(before), List::isEmpty);
+  }
 }
