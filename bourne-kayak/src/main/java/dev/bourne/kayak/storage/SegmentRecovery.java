@@ -16,13 +16,20 @@ import org.slf4j.LoggerFactory;
  * term, and rebuilds the in-memory index.
  *
  * <p>The rule for damage: in the last segment, an invalid record with nothing valid after it is a
- * torn or corrupt tail (a write the crash interrupted) and is cut off, with a warning. An invalid
- * record followed by a valid one, or any invalid record in an earlier segment, means data that was
- * once durable is damaged: that is a {@link StorageException} naming the file and offset, never a
- * silent loss.
+ * torn or corrupt tail (a write the crash interrupted) and is cut off, with a warning. So is an
+ * unsynced hole: after a power loss (not a process crash) the file system may have kept later
+ * writes but not earlier ones, so the data after the last fsync reads as zeros followed by valid
+ * records; the invalid record then starts a run of zeros to the end of its disk sector, and
+ * everything from it on was written after the last completed sync (one fsync covers the whole
+ * file), so nothing acknowledged is lost by cutting it. Any other invalid record followed by a
+ * valid one, or any invalid record in an earlier segment, means data that was once durable is
+ * damaged: that is a {@link StorageException} naming the file and offset, never a silent loss.
  */
 final class SegmentRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentRecovery.class);
+
+  /** The smallest unit a disk writes: an unsynced hole is zeros at least to the end of one. */
+  static final int SECTOR_BYTES = 512;
 
   private final RecordFormat format = new RecordFormat();
 
@@ -116,13 +123,35 @@ final class SegmentRecovery {
     }
     int later = findValidRecordAfter(map, size, pos, segment.lastIndex() + 1, lastTerm);
     if (later >= 0) {
-      throw new StorageException(segment.path + ": " + problem + " at offset " + pos
-          + ", followed by a valid record at offset " + later + " (corruption before the tail)");
+      if (!zerosToSectorEnd(map, pos, size)) {
+        throw new StorageException(segment.path + ": " + problem + " at offset " + pos
+            + ", followed by a valid record at offset " + later + " (corruption before the tail)");
+      }
+      LOG.warn("{}: zeros from offset {} to the end of the sector, then a valid record at offset {}: an unsynced "
+          + "hole left by a power loss; cutting the {} bytes written after the last sync, after entry {}",
+          segment.path, pos, later, size - pos, segment.lastIndex());
+      segment.channel.truncate(pos);
+      segment.channel.force(true);
+      return;
     }
     LOG.warn("{}: {} at offset {}; cutting the torn tail of {} bytes after entry {}",
         segment.path, problem, pos, size - pos, segment.lastIndex());
     segment.channel.truncate(pos);
     segment.channel.force(true);
+  }
+
+  /**
+   * True if every byte from {@code pos} to the end of its sector (a whole sector if {@code pos}
+   * starts one) is zero: how data the disk never received reads back after a power loss.
+   */
+  static boolean zerosToSectorEnd(ByteBuffer map, int pos, int size) {
+    int end = Math.min(size, (pos / SECTOR_BYTES + 1) * SECTOR_BYTES);
+    for (int p = pos; p < end; p++) {
+      if (map.get(p) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -107,6 +107,48 @@ class SegmentedLogRecoveryTest {
   }
 
   @Test
+  void anUnsyncedHoleBeforeValidRecordsIsCutBackToTheLastSync() throws IOException {
+    try (SegmentedLog log = SegmentedLog.open(dir, small())) {
+      log.append(entries(1, 10, 1));
+      log.sync();
+    }
+    Path segment = segmentFiles(dir).get(0);
+    long synced = Files.size(segment);
+    try (SegmentedLog log = SegmentedLog.open(dir, small())) {
+      log.append(entries(11, 30, 1));
+      log.sync();
+    }
+    // A power loss: the disk kept later pages but not the one after the last sync, which reads as
+    // zeros from the synced length to past the end of its sector, followed by intact records.
+    long holeEnd = (synced / SegmentRecovery.SECTOR_BYTES + 1) * SegmentRecovery.SECTOR_BYTES + 40;
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate((int) (holeEnd - synced)), synced);
+    }
+    assertTrue(Files.size(segment) > holeEnd + 2 * RecordFormat.OVERHEAD, "valid records follow the hole");
+    try (SegmentedLog log = SegmentedLog.open(dir, small())) {
+      assertEquals(10, log.lastIndex(), "cut back to the last sync");
+      assertEquals(entries(1, 10, 1), log.read(1, 10, Long.MAX_VALUE));
+    }
+    assertEquals(synced, Files.size(segment));
+  }
+
+  @Test
+  void zerosThatStopBeforeTheSectorEndAreCorruptionNotAHole() throws IOException {
+    Path segment = writeLog(30).get(0);
+    ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment));
+    int start = SegmentFile.HEADER_BYTES;
+    for (int i = 0; i < 3; i++) {
+      start += RecordFormat.FRAME + bytes.getInt(start);
+    }
+    // The fourth record's length field zeroed: zeros, but its index and term follow at once.
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate(4), start);
+    }
+    StorageException e = assertThrows(StorageException.class, () -> SegmentedLog.open(dir, small()));
+    assertTrue(e.getMessage().contains("corruption before the tail"), e.getMessage());
+  }
+
+  @Test
   void everyBitFlipBeforeTheTailFailsNamingFileAndOffset() throws IOException {
     Path segment = writeLog(10).get(0);
     byte[] original = Files.readAllBytes(segment);
