@@ -44,6 +44,10 @@ public final class Kayak {
    * {@link KayakConfig#bind()} over TCP; returns once this member caught up and became a voter.
    *
    * @throws TimedOutException if joining took longer than {@link KayakConfig#joinTimeout()}
+   * @throws dev.bourne.net.UnreachableException if no peer answered a few rounds of attempts (the
+   *     message names every address and its last failure)
+   * @throws dev.bourne.kayak.api.ClusterMismatchException if this member's data directory belongs to
+   *     another cluster than {@code peers}
    * @throws IllegalArgumentException if {@code peers} is empty
    * @throws NullPointerException if an argument is null
    */
@@ -84,9 +88,13 @@ public final class Kayak {
   /**
    * Joins the cluster that {@code peers} belong to (any of them; a non-leader redirects to the
    * leader), on {@code transport} (used, not closed). Returns once this member caught up and became
-   * a voter. A member restarted from its data directory skips the join.
+   * a voter. A member restarted from its data directory resumes its cluster (finishing its join if
+   * it was not a voter yet) after checking that {@code peers} belong to it.
    *
    * @throws TimedOutException if joining took longer than {@link KayakConfig#joinTimeout()}
+   * @throws dev.bourne.net.UnreachableException if no peer answered a few rounds of attempts
+   * @throws dev.bourne.kayak.api.ClusterMismatchException if this member's data directory belongs to
+   *     another cluster than {@code peers}
    * @throws IllegalArgumentException if {@code peers} is empty
    * @throws NullPointerException if an argument is null
    */

@@ -30,6 +30,12 @@ public interface KayakHost extends AutoCloseable {
   /** The leader as far as this member knows (a hint: it may already be deposed). */
   Optional<Member> leader();
 
+  /**
+   * The cluster this member belongs to: set when it bootstraps a cluster, or once a leader accepts
+   * its join; kept in its data directory. Empty only while a new member is still joining.
+   */
+  Optional<ClusterId> clusterId();
+
   /** This member's current role. */
   Role role();
 

@@ -17,9 +17,10 @@ public interface Log {
    * <p>An append that fails (for example with a timeout) may still commit: applications that must
    * not apply an event twice make events idempotent.
    *
-   * @return fails with {@link dev.bourne.common.error.TimedOutException},
-   *     {@link dev.bourne.common.error.ClosedException} or {@link IllegalArgumentException} (event
-   *     larger than the configured maximum)
+   * @return fails with {@link dev.bourne.common.error.TimedOutException}, {@link NoLeaderException},
+   *     {@link dev.bourne.common.error.ClosedException}, {@link ClusterMismatchException}, or {@link
+   *     EntryTooLargeException} at once when the event is larger than this member's entry limit or
+   *     the leader's
    */
   CompletableFuture<Entry> append(byte[] event);
 

@@ -57,8 +57,9 @@ public final class Hosts {
   }
 
   /**
-   * Starts a member: a member with an empty log starts a new cluster as its only voter; one with
-   * state resumes where it was. On failure every part is released.
+   * Starts a member: a member of no cluster starts a new one, under a new {@code ClusterId}, as its
+   * only voter; a member of a cluster (its data directory says which) resumes it, and never starts
+   * another, even if its log is empty. On failure every part is released.
    *
    * @throws dev.bourne.kayak.api.StorageException if storage cannot be read
    */
@@ -69,6 +70,9 @@ public final class Hosts {
         host.bootstrap();
       }
       host.start();
+      if (host.joinUnfinished()) {
+        host.finishJoin();
+      }
     } catch (RuntimeException e) {
       host.shutdown();
       throw e;
@@ -87,8 +91,12 @@ public final class Hosts {
   public record Joining(KayakHost host, CompletableFuture<Void> joined) {}
 
   /**
-   * Starts a member and, if its log is empty, joins the cluster through any of {@code peers} (a
-   * non-leader redirects to the leader). On failure to start, every part is released.
+   * Starts a member and, if it belongs to no cluster yet, joins the cluster of {@code peers}
+   * through any of them (a non-leader redirects to the leader). A member of a cluster resumes it;
+   * if its join was unfinished (it is a learner, or was accepted but never got an entry) it asks
+   * {@code peers} and the members it knows again, and {@code joined} completes once it is a voter.
+   * Peers of another cluster fail {@code joined} with {@code ClusterMismatchException}, naming
+   * both clusters. On failure to start, every part is released.
    *
    * @throws IllegalArgumentException if {@code peers} is empty
    * @throws dev.bourne.kayak.api.StorageException if storage cannot be read
@@ -107,15 +115,23 @@ public final class Hosts {
       host.shutdown();
       throw e;
     }
-    if (!fresh) {
-      return new Joining(host, CompletableFuture.completedFuture(null));
+    if (!fresh && !host.joinUnfinished()) {
+      return new Joining(host, failStops(host, host.confirmCluster(seeds)));
     }
-    CompletableFuture<Void> joined = host.joinThrough(seeds).whenComplete((v, error) -> {
+    if (!fresh) {
+      List<HostPort> through = new java.util.ArrayList<>(seeds);
+      host.knownPeers().stream().filter(p -> !through.contains(p)).forEach(through::add);
+      seeds = List.copyOf(through);
+    }
+    return new Joining(host, failStops(host, host.joinThrough(seeds)));
+  }
+
+  private static CompletableFuture<Void> failStops(RaftHost host, CompletableFuture<Void> joining) {
+    return joining.whenComplete((v, error) -> {
       if (error != null) {
         host.shutdown();
       }
     });
-    return new Joining(host, joined);
   }
 
   private static RaftHost create(HostParts parts) {

@@ -2,6 +2,8 @@ package dev.bourne.kayak.host;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.ClusterId;
+import dev.bourne.kayak.api.ClusterMismatchException;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.NotLeaderException;
 import dev.bourne.kayak.api.Role;
@@ -11,8 +13,11 @@ import dev.bourne.kayak.wire.RequestCodec;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.RemoteException;
+import dev.bourne.net.UnreachableException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,8 +55,6 @@ final class MembershipRequests {
   CompletableFuture<Void> join(List<HostPort> seeds) {
     Duration timeout = host.config.joinTimeout();
     Op<Void> op = requests.open("join", timeout);
-    byte[] call = RequestCodec.encode(new RequestCodec.Join(host.id, host.transport.localAddress(),
-        host.config.appendTimeout().toMillis()));
     host.loop.execute(() -> {
       host.watchMembership(m -> {
         if (m.isVoter(host.id)) {
@@ -62,26 +65,102 @@ final class MembershipRequests {
         op.result.complete(null);
       }
     });
-    tryJoin(op, call, seeds, 0, null);
+    tryJoin(op, new JoinProgress(seeds), 0, null);
     return op.result;
   }
 
-  private void tryJoin(Op<Void> op, byte[] call, List<HostPort> seeds, int attempt, HostPort redirect) {
+  /**
+   * For a member restarted with state and pointed at {@code seeds}: asks them (with an idempotent
+   * join, which also tells the leader where this member listens now) whether they belong to this
+   * member's cluster. Completes at the first answer from its cluster, or once no seed could be
+   * reached (nothing contradicts the directory then; a cluster restarting member by member has
+   * nobody to answer yet); fails with {@link ClusterMismatchException} if a seed belongs to another.
+   */
+  CompletableFuture<Void> confirmCluster(List<HostPort> seeds) {
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    ClusterId mine = host.clusterIfKnown().orElseThrow();
+    byte[] call = RequestCodec.encode(new RequestCodec.Join(Optional.of(mine), host.id,
+        host.transport.localAddress(), host.config.requestTimeout().toMillis()));
+    java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger(seeds.size());
+    for (HostPort seed : seeds) {
+      host.transport.call(seed, JOIN, call, host.config.requestTimeout()).whenComplete((reply, error) -> {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e == null) {
+          try {
+            ClusterId theirs = RequestCodec.decodeJoined(reply).cluster();
+            if (!theirs.equals(mine)) {
+              out.completeExceptionally(host.mismatch(theirs, "the member at " + seed));
+            }
+            out.complete(null);
+            return;
+          } catch (MalformedMessageException bad) {
+            e = bad;
+          }
+        }
+        if (e instanceof RemoteException re && re.code().equals(ClusterMismatchException.CODE)) {
+          out.completeExceptionally(ClusterMismatchException.from(re).map(Throwable.class::cast).orElse(re));
+        } else if (e instanceof RemoteException) {
+          out.complete(null); // it checked the cluster before refusing otherwise (NOT_LEADER, ...)
+        } else if (unanswered.decrementAndGet() == 0) {
+          LOG.info("{}: none of {} answered; resuming cluster {} from the data directory", host.id.shortString(),
+              seeds, mine.shortString());
+          out.complete(null);
+        }
+      });
+    }
+    return out;
+  }
+
+  /**
+   * How a join is going, for its error: until a leader accepts it, a join gives up with
+   * UNREACHABLE once {@link #SILENT_ROUNDS} rounds over every seed went unanswered (connection
+   * refused, no reply in time), naming each address and its last failure, instead of waiting for
+   * its whole timeout. Any answer (even NOT_LEADER) resets the count: someone is there.
+   */
+  private static final class JoinProgress {
+    static final int SILENT_ROUNDS = 3;
+    final List<HostPort> seeds;
+    final Map<HostPort, String> lastFailure = new LinkedHashMap<>();
+    int silent;
+    boolean accepted;
+
+    JoinProgress(List<HostPort> seeds) {
+      this.seeds = seeds;
+    }
+
+    /** Notes an attempt nobody answered; true if the join should give up now. */
+    synchronized boolean unanswered(HostPort target, Throwable e) {
+      lastFailure.put(target, e.getMessage() != null ? e.getMessage() : e.toString());
+      return !accepted && ++silent >= SILENT_ROUNDS * seeds.size();
+    }
+
+    synchronized void answered() {
+      silent = 0;
+    }
+
+    synchronized UnreachableException unreachable() {
+      StringBuilder b = new StringBuilder("no member answered the join after " + silent + " attempts:");
+      lastFailure.forEach((address, why) -> b.append(' ').append(address).append(" (").append(why).append(");"));
+      b.setLength(b.length() - 1);
+      return new UnreachableException(b.toString());
+    }
+  }
+
+  private void tryJoin(Op<Void> op, JoinProgress progress, int attempt, HostPort redirect) {
     if (op.isDone() || host.isStopped()) {
       return;
     }
+    List<HostPort> seeds = progress.seeds;
     HostPort target = redirect != null ? redirect : seeds.get(attempt % seeds.size());
+    // Built for each attempt: the first ones go out before this member knows its cluster.
+    byte[] call = RequestCodec.encode(new RequestCodec.Join(host.clusterIfKnown(), host.id,
+        host.transport.localAddress(), host.config.appendTimeout().toMillis()));
     host.transport.call(target, JOIN, call, host.config.requestTimeout()).whenComplete((reply, error) -> {
       if (error == null) {
         try {
-          host.addresses.addUnknown(RequestCodec.decodeJoined(reply).peers());
-          if (attempt == 0 || redirect != null) {
-            LOG.info("{}: joined through {}; catching up as a learner", host.id.shortString(), target);
-          }
-          // Asked again until promoted: the call is idempotent, and it tells a leader elected since
-          // where this learner listens (found by the simulator: a new leader that never learned the
-          // learner's address could not reach it, and the join timed out).
-          scheduleJoin(op, call, seeds, attempt + 1, null, host.config.electionTimeout());
+          RequestCodec.Joined joined = RequestCodec.decodeJoined(reply);
+          progress.answered();
+          host.loop.execute(() -> onAccepted(op, joined, progress, attempt, redirect, target));
           return;
         } catch (MalformedMessageException e) {
           error = e;
@@ -92,18 +171,56 @@ final class MembershipRequests {
       if (e instanceof RemoteException re && re.code().equals(NotLeaderException.CODE)) {
         next = NotLeaderException.from(re).leaderAddress().filter(a -> !a.equals(target)).orElse(null);
       }
+      Requests.noteFailure(op, e); // another cluster's answer ends the join
       LOG.debug("{}: join through {} failed: {}", host.id.shortString(), target, e.toString());
+      if (e instanceof RemoteException) {
+        progress.answered();
+      } else if (progress.unanswered(target, e)) {
+        op.result.completeExceptionally(progress.unreachable());
+        return;
+      }
       HostPort redirectTo = next;
       int nextAttempt = redirectTo != null ? attempt : attempt + 1;
       Duration delay = redirectTo != null ? Duration.ZERO : host.config.tick().multipliedBy(2);
-      scheduleJoin(op, call, seeds, nextAttempt, redirectTo, delay);
+      scheduleJoin(op, progress, nextAttempt, redirectTo, delay);
     });
   }
 
-  private void scheduleJoin(Op<Void> op, byte[] call, List<HostPort> seeds, int attempt, HostPort redirect,
-      Duration delay) {
+  /** On the loop: a leader accepted the join; this member now belongs to its cluster, durably. */
+  private void onAccepted(Op<Void> op, RequestCodec.Joined joined, JoinProgress progress, int attempt,
+      HostPort redirect, HostPort target) {
+    if (op.isDone()) {
+      return;
+    }
+    ClusterMismatchException wrong;
     try {
-      host.timer.schedule(delay, () -> tryJoin(op, call, seeds, attempt, redirect));
+      wrong = host.adopt(joined.cluster(), target);
+    } catch (RuntimeException e) { // the marker could not be made durable: joining would be unsafe
+      op.result.completeExceptionally(e);
+      return;
+    }
+    if (wrong != null) {
+      LOG.warn("{}: {}", host.id.shortString(), wrong.getMessage());
+      op.result.completeExceptionally(wrong);
+      return;
+    }
+    host.addresses.addUnknown(joined.peers());
+    synchronized (progress) {
+      progress.accepted = true; // a member of the cluster now: wait for promotion until the deadline
+    }
+    if (attempt == 0 || redirect != null) {
+      LOG.info("{}: joined cluster {} through {}; catching up as a learner", host.id.shortString(),
+          joined.cluster().shortString(), target);
+    }
+    // Asked again until promoted: the call is idempotent, and it tells a leader elected since where
+    // this learner listens (found by the simulator: a new leader that never learned the learner's
+    // address could not reach it, and the join timed out).
+    scheduleJoin(op, progress, attempt + 1, null, host.config.electionTimeout());
+  }
+
+  private void scheduleJoin(Op<Void> op, JoinProgress progress, int attempt, HostPort redirect, Duration delay) {
+    try {
+      host.timer.schedule(delay, () -> tryJoin(op, progress, attempt, redirect));
     } catch (IllegalStateException closed) {
       op.result.completeExceptionally(new dev.bourne.common.error.ClosedException("host closed"));
     }
@@ -115,6 +232,10 @@ final class MembershipRequests {
     Duration timeout;
     try {
       RequestCodec.Join call = RequestCodec.decodeJoin(payload);
+      ClusterMismatchException foreign = host.refuseForeign(call.cluster(), from.source());
+      if (foreign != null) {
+        return CompletableFuture.failedFuture(foreign);
+      }
       joiner = call.member();
       address = call.address();
       timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
@@ -131,6 +252,10 @@ final class MembershipRequests {
     Duration timeout;
     try {
       RequestCodec.Leave call = RequestCodec.decodeLeave(payload);
+      ClusterMismatchException foreign = host.refuseForeign(call.cluster(), from.source());
+      if (foreign != null) {
+        return CompletableFuture.failedFuture(foreign);
+      }
       leaver = call.member();
       timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     } catch (MalformedMessageException e) {
@@ -190,7 +315,9 @@ final class MembershipRequests {
   }
 
   private byte[] joinReply() {
-    return RequestCodec.encode(new RequestCodec.Joined(host.id, host.addresses.all()));
+    // A leader always has a cluster: it bootstrapped one or joined one before it could be elected.
+    return RequestCodec.encode(new RequestCodec.Joined(host.clusterIfKnown().orElseThrow(), host.id,
+        host.addresses.all()));
   }
 
   /**
@@ -240,7 +367,7 @@ final class MembershipRequests {
       return;
     }
     Duration t = Duration.ofMillis(Requests.timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
-    byte[] call = RequestCodec.encode(new RequestCodec.Leave(host.id, t.toMillis()));
+    byte[] call = RequestCodec.encode(new RequestCodec.Leave(host.clusterIfKnown(), host.id, t.toMillis()));
     host.transport.call(leader.get(), LEAVE, call, t).whenComplete((reply, error) -> {
       if (error == null) {
         op.result.complete(null);

@@ -7,11 +7,14 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.Cancellable;
 import dev.bourne.common.time.Clock;
 import dev.bourne.common.time.Scheduler;
+import dev.bourne.kayak.api.ClusterId;
+import dev.bourne.kayak.api.ClusterMismatchException;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Log;
 import dev.bourne.kayak.api.Member;
 import dev.bourne.kayak.api.Role;
+import dev.bourne.kayak.api.StorageException;
 import dev.bourne.kayak.api.Sync;
 import dev.bourne.kayak.core.LogStorage;
 import dev.bourne.kayak.core.Membership;
@@ -64,6 +67,10 @@ final class RaftHost implements KayakHost {
   static final String RAFT_METHOD = "kayak.raft";
   private static final String ID_KEY = "host.id";
   private static final String ACK_KEY = "host.acked";
+  /** The "member of cluster X" marker: written at bootstrap, or once a leader accepted this member's join. */
+  private static final String CLUSTER_KEY = "host.cluster";
+  /** At most this many other clusters are named in the log; messages from more are only counted. */
+  private static final int FOREIGN_CLUSTERS_LOGGED = 16;
   private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
   private static final int PEERS_EVERY_HEARTBEATS = 20;
 
@@ -91,6 +98,10 @@ final class RaftHost implements KayakHost {
   private final CopyOnWriteArrayList<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<Long>> termListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong foreign = new AtomicLong();
+  private final java.util.Set<Optional<ClusterId>> foreignLogged = new java.util.HashSet<>();
+  /** This member's cluster; null until it bootstraps one or a leader accepts its join. */
+  private volatile ClusterId cluster;
   private final List<Consumer<Membership>> membershipWatchers = new ArrayList<>();
   private long writeSeq;
   private long heartbeats;
@@ -123,6 +134,13 @@ final class RaftHost implements KayakHost {
           return fresh;
         });
     addresses.put(id, transport.localAddress());
+    this.cluster = meta.get(CLUSTER_KEY).map(ClusterId::fromBytes).orElse(null);
+    if (cluster == null && (log.lastIndex() > 0 || log.snapshotIndex() > 0)) {
+      // Bootstrap writes the marker before the first entry, and a joiner before it accepts any:
+      // a log without it was not written by this version, and guessing its cluster could split one.
+      throw new StorageException("the data directory holds a log (last index " + log.lastIndex()
+          + ") but no cluster id; it was not written by this version of Kayak");
+    }
     this.savedAck = meta.get(ACK_KEY).map(b -> java.nio.ByteBuffer.wrap(b).getLong()).orElse(0L);
     this.acks = new AckTracker(savedAck);
     RaftConfig raft = RaftConfig.defaults()
@@ -143,14 +161,88 @@ final class RaftHost implements KayakHost {
     this.hostSync = new HostSync(this);
   }
 
-  /** True if this member's log is empty: it has never been part of a cluster. */
+  /**
+   * True if this member belongs to no cluster: it never bootstrapped one and no leader ever
+   * accepted its join. Not "the log is empty": a member whose join was accepted may not have
+   * received an entry yet, and bootstrapping it would start a second cluster.
+   */
   boolean isNew() {
-    return log.lastIndex() == 0 && log.snapshotIndex() == 0;
+    return cluster == null;
   }
 
-  /** Starts a new cluster with this member as its only voter (the log must be empty). */
+  /** Starts a new cluster, under a new id, with this member as its only voter (it must be new). */
   void bootstrap() {
+    if (cluster != null) {
+      throw new IllegalStateException("already a member of cluster " + cluster);
+    }
+    ClusterId fresh = ClusterId.random(parts.random());
+    meta.put(CLUSTER_KEY, fresh.toBytes()); // durable before the first entry
+    cluster = fresh;
+    LOG.info("{}: bootstrapped cluster {}", id.shortString(), fresh);
     core.bootstrap();
+  }
+
+  /** This member's cluster, if it has one. */
+  Optional<ClusterId> clusterIfKnown() {
+    return Optional.ofNullable(cluster);
+  }
+
+  /**
+   * Makes this member part of {@code joined}, durably, before it accepts any message of that
+   * cluster. Runs on the loop, where Raft messages are checked against the cluster.
+   *
+   * @return null if it now belongs to {@code joined}; the error naming both clusters if it already
+   *     belongs to another one
+   */
+  ClusterMismatchException adopt(ClusterId joined, HostPort through) {
+    ClusterId mine = cluster;
+    if (mine == null) {
+      meta.put(CLUSTER_KEY, joined.toBytes());
+      cluster = joined;
+      LOG.info("{}: member of cluster {}", id.shortString(), joined);
+      return null;
+    }
+    return mine.equals(joined) ? null : mismatch(joined, "the member at " + through);
+  }
+
+  /** The error for a peer of cluster {@code theirs}, described by {@code who}. */
+  ClusterMismatchException mismatch(ClusterId theirs, String who) {
+    ClusterId mine = cluster;
+    return new ClusterMismatchException(id.shortString() + " belongs to cluster " + mine + " but " + who
+        + " belongs to cluster " + theirs + ": a data directory or a peer list points at the wrong cluster",
+        mine, theirs);
+  }
+
+  /**
+   * Checks the cluster a request claims: a request from another cluster is refused. A request
+   * without one (a new member that has not joined) is let through; it gets NOT_LEADER at worst.
+   *
+   * @return null if accepted, else the error to answer with
+   */
+  ClusterMismatchException refuseForeign(Optional<ClusterId> claimed, HostPort from) {
+    ClusterId mine = cluster;
+    if (claimed.isEmpty() || mine == null || claimed.get().equals(mine)) {
+      return null;
+    }
+    countForeign(claimed, from);
+    return mismatch(claimed.get(), "the caller at " + from);
+  }
+
+  private void countForeign(Optional<ClusterId> theirs, HostPort from) {
+    foreign.incrementAndGet();
+    boolean first;
+    synchronized (foreignLogged) {
+      first = foreignLogged.size() < FOREIGN_CLUSTERS_LOGGED && foreignLogged.add(theirs);
+    }
+    if (first) {
+      LOG.warn("{}: refusing messages from {} of {}; this member belongs to cluster {} (logged once per cluster)",
+          id.shortString(), from, theirs.map(c -> "cluster " + c).orElse("no cluster"), cluster);
+    }
+  }
+
+  /** Checks that {@code seeds} belong to this member's cluster (see MembershipRequests). */
+  java.util.concurrent.CompletableFuture<Void> confirmCluster(List<HostPort> seeds) {
+    return requests.confirmCluster(seeds);
   }
 
   /** Joins the cluster through {@code seeds}; completes once this member is a voter. */
@@ -172,34 +264,47 @@ final class RaftHost implements KayakHost {
         }
       }
     });
-    loop.execute(this::announceIfLearner);
   }
 
   /**
-   * A learner restarted from its data directory asks to join again through the members it knows:
-   * a leader elected while it was down may not know where it listens, and a learner never speaks
-   * first, so without this it would wait forever (found by the simulator after a power loss). The
-   * request is idempotent and ends once this member is a voter.
+   * True if this member, restarted from its data directory, has an unfinished join: it is a
+   * learner, or a leader accepted its join before it received a single entry. Such a member asks
+   * again to join: a leader elected while it was down may not know where it listens, and a learner
+   * never speaks first, so without this it would wait forever (found by the simulator after a power
+   * loss). A member removed from the configuration has a log without itself, and does not.
    */
-  private void announceIfLearner() {
+  boolean joinUnfinished() {
     Membership m = core.membership();
-    if (!m.contains(id) || m.isVoter(id)) {
-      return;
-    }
+    boolean accepted = cluster != null && log.lastIndex() == 0 && log.snapshotIndex() == 0;
+    return m.contains(id) ? !m.isVoter(id) : accepted;
+  }
+
+  /** The addresses of the other members this member knows, to finish a join through. */
+  List<HostPort> knownPeers() {
     List<HostPort> peers = new ArrayList<>();
     addresses.all().forEach((member, address) -> {
-      if (!member.equals(id) && m.contains(member)) {
+      if (!member.equals(id)) {
         peers.add(address);
       }
     });
-    if (!peers.isEmpty()) {
-      LOG.info("{}: restarted as a learner; asking {} member(s) to finish the join", id.shortString(), peers.size());
-      requests.join(peers).whenComplete((v, e) -> {
-        if (e != null && !stopped) {
-          LOG.warn("{}: re-joining as a learner failed: {}", id.shortString(), e.toString());
-        }
-      });
+    return peers;
+  }
+
+  /** Finishes an unfinished join through the members this member knows, in the background. */
+  void finishJoin() {
+    List<HostPort> peers = knownPeers();
+    if (peers.isEmpty()) {
+      LOG.warn("{}: restarted before its join finished, and knows no other member to finish it through",
+          id.shortString());
+      return;
     }
+    LOG.info("{}: restarted before its join finished; asking {} member(s) to finish it", id.shortString(),
+        peers.size());
+    requests.join(peers).whenComplete((v, e) -> {
+      if (e != null && !stopped) {
+        LOG.warn("{}: finishing the join failed: {}", id.shortString(), e.toString());
+      }
+    });
   }
 
   /**
@@ -307,7 +412,12 @@ final class RaftHost implements KayakHost {
         LOG.debug("{}: no address for {}; dropping {}", id.shortString(), o.to().shortString(), o.message().kind());
         continue;
       }
-      byte[] bytes = WireCodec.encode(o.to(), o.message(), withPeers ? peersFor(o) : Map.of());
+      ClusterId mine = cluster;
+      if (mine == null) {
+        LOG.debug("{}: not in a cluster yet; dropping {}", id.shortString(), o.message().kind());
+        continue;
+      }
+      byte[] bytes = WireCodec.encode(o.to(), mine, o.message(), withPeers ? peersFor(o) : Map.of());
       transport.send(to.get(), RAFT_METHOD, bytes);
     }
   }
@@ -335,6 +445,14 @@ final class RaftHost implements KayakHost {
         LOG.warn("{}: dropping malformed Raft message from {} (logged once): {}", id.shortString(), from.source(),
             e.getMessage());
       }
+      return;
+    }
+    ClusterId mine = cluster;
+    if (mine == null) {
+      return; // joining, and the join's answer (which names the cluster) has not arrived yet
+    }
+    if (!d.cluster().equals(Optional.of(mine))) { // checked first: another cluster's message is not for this id
+      countForeign(d.cluster(), from.source());
       return;
     }
     if (!d.to().equals(id)) {
@@ -481,6 +599,16 @@ final class RaftHost implements KayakHost {
   /** Malformed messages dropped so far. */
   public long malformedMessages() {
     return malformed.get();
+  }
+
+  /** Raft messages and requests refused so far because they came from another cluster. */
+  public long foreignMessages() {
+    return foreign.get();
+  }
+
+  @Override
+  public Optional<ClusterId> clusterId() {
+    return clusterIfKnown();
   }
 
   boolean isStopped() {

@@ -4,7 +4,9 @@ import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.ClusterMismatchException;
 import dev.bourne.kayak.api.Entry;
+import dev.bourne.kayak.api.EntryTooLargeException;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.api.NotLeaderException;
 import dev.bourne.kayak.api.Role;
@@ -132,9 +134,16 @@ final class Requests {
   }
 
   /** Whether a failed forward should count as "no leader" (rather than a slow one). */
+  /**
+   * Notes why a remote attempt failed. An answer from another cluster ends the request at once:
+   * retrying cannot help, and the error names both clusters.
+   */
   static void noteFailure(Op<?> op, Throwable error) {
     Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     op.noLeader = e instanceof RemoteException r && r.code().equals(NotLeaderException.CODE);
+    if (e instanceof RemoteException r && r.code().equals(ClusterMismatchException.CODE)) {
+      op.result.completeExceptionally(ClusterMismatchException.from(r).map(Throwable.class::cast).orElse(r));
+    }
   }
 
   static BourneException badRequest(String message) {
@@ -166,10 +175,14 @@ final class Requests {
     }
   }
 
-  /** Fails every request still open; called once the event loop has stopped. */
   /** Joins through {@code seeds}; completes once this member is a voter. */
   CompletableFuture<Void> join(List<HostPort> seeds) {
     return membership.join(seeds);
+  }
+
+  /** Checks that {@code seeds} belong to this member's cluster (see {@link MembershipRequests#confirmCluster}). */
+  CompletableFuture<Void> confirmCluster(List<HostPort> seeds) {
+    return membership.confirmCluster(seeds);
   }
 
   /** Removes this member from the cluster (see {@link MembershipRequests#leave()}). */
@@ -177,6 +190,7 @@ final class Requests {
     return membership.leave();
   }
 
+  /** Fails every request still open; called once the event loop has stopped. */
   void failAll(RuntimeException error) {
     incoming.forEach(op -> op.result.completeExceptionally(error));
     incoming.clear();
@@ -188,8 +202,8 @@ final class Requests {
   CompletableFuture<List<Entry>> append(List<byte[]> events, Duration timeout) {
     for (byte[] e : events) {
       if (e.length > host.config.maxEntryBytes()) {
-        return CompletableFuture.failedFuture(new IllegalArgumentException("event of " + e.length
-            + " bytes is larger than kayak.max-entry-bytes=" + host.config.maxEntryBytes()));
+        return CompletableFuture.failedFuture(new EntryTooLargeException(e.length, host.config.maxEntryBytes(),
+            "this member " + host.id.shortString()));
       }
     }
     AppendOp op = track(new AppendOp(List.copyOf(events), timeout, host.clock));
@@ -269,7 +283,7 @@ final class Requests {
         continue;
       }
       Duration callTimeout = Duration.ofMillis(timeoutMillis(timeout, host.config.requestTimeout()));
-      byte[] call = RequestCodec.encode(new RequestCodec.Append(events, callTimeout.toMillis()));
+      byte[] call = RequestCodec.encode(new RequestCodec.Append(host.clusterIfKnown(), events, callTimeout.toMillis()));
       host.transport.call(leader.get(), APPEND, call, callTimeout)
           .whenComplete((reply, error) -> host.loop.execute(() -> onForwarded(batch, reply, error)));
     }
@@ -285,6 +299,11 @@ final class Requests {
       }
     }
     if (error != null) {
+      Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (e instanceof RemoteException re && re.code().equals(EntryTooLargeException.CODE)) {
+        refusedAsTooLarge(batch, re);
+        return;
+      }
       for (AppendOp op : batch) {
         noteFailure(op, error);
         retryLater(op, () -> routeAppend(op));
@@ -298,6 +317,26 @@ final class Requests {
     }
   }
 
+  /**
+   * The leader refused a forwarded batch because an event exceeds its entry limit, which may be
+   * lower than this member's. The appends with such an event fail at once with the leader's limit;
+   * the others are forwarded again (they did not commit: the leader refuses a batch before
+   * proposing any of it).
+   */
+  private void refusedAsTooLarge(List<AppendOp> batch, RemoteException refusal) {
+    Optional<EntryTooLargeException> parsed = EntryTooLargeException.from(refusal);
+    int limit = parsed.map(EntryTooLargeException::limit).orElse(0);
+    for (AppendOp op : batch) {
+      int largest = op.events.stream().mapToInt(e -> e.length).max().orElse(0);
+      if (parsed.isEmpty() || largest > limit) {
+        op.result.completeExceptionally(parsed.isEmpty() ? refusal
+            : new EntryTooLargeException(largest, limit, "the leader"));
+      } else {
+        routeAppend(op);
+      }
+    }
+  }
+
   private CompletableFuture<byte[]> onAppendCall(Inbound from, byte[] payload) {
     RequestCodec.Append call;
     try {
@@ -305,11 +344,15 @@ final class Requests {
     } catch (MalformedMessageException e) {
       return CompletableFuture.failedFuture(badRequest(e.getMessage()));
     }
+    ClusterMismatchException foreign = host.refuseForeign(call.cluster(), from.source());
+    if (foreign != null) {
+      return CompletableFuture.failedFuture(foreign);
+    }
     List<byte[]> events = call.events();
     for (byte[] e : events) {
       if (e.length > host.config.maxEntryBytes()) {
-        return CompletableFuture.failedFuture(badRequest("event of " + e.length + " bytes exceeds the limit "
-            + host.config.maxEntryBytes()));
+        return CompletableFuture.failedFuture(new EntryTooLargeException(e.length, host.config.maxEntryBytes(),
+            "the leader " + host.id.shortString()));
       }
     }
     Duration timeout = Duration.ofMillis(timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
@@ -370,7 +413,7 @@ final class Requests {
       return;
     }
     Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
-    byte[] call = RequestCodec.encode(new RequestCodec.Barrier(t.toMillis()));
+    byte[] call = RequestCodec.encode(new RequestCodec.Barrier(host.clusterIfKnown(), t.toMillis()));
     host.transport.call(leader.get(), BARRIER, call, t).whenComplete((reply, error) -> {
       if (error == null) {
         try {
@@ -391,6 +434,10 @@ final class Requests {
       call = RequestCodec.decodeBarrier(payload);
     } catch (MalformedMessageException e) {
       return CompletableFuture.failedFuture(badRequest(e.getMessage()));
+    }
+    ClusterMismatchException foreign = host.refuseForeign(call.cluster(), from.source());
+    if (foreign != null) {
+      return CompletableFuture.failedFuture(foreign);
     }
     Duration timeout = Duration.ofMillis(timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     Op<byte[]> op = open("forwarded barrier", timeout);
@@ -455,7 +502,7 @@ final class Requests {
       return;
     }
     Duration t = Duration.ofMillis(timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
-    byte[] call = RequestCodec.encode(new RequestCodec.Transfer(to, t.toMillis()));
+    byte[] call = RequestCodec.encode(new RequestCodec.Transfer(host.clusterIfKnown(), to, t.toMillis()));
     host.transport.call(leader.get(), TRANSFER, call, t).whenComplete((reply, error) -> {
       if (error == null) {
         op.result.complete(null);
@@ -473,6 +520,10 @@ final class Requests {
     Duration timeout;
     try {
       RequestCodec.Transfer call = RequestCodec.decodeTransfer(payload);
+      ClusterMismatchException foreign = host.refuseForeign(call.cluster(), from.source());
+      if (foreign != null) {
+        return CompletableFuture.failedFuture(foreign);
+      }
       to = call.to();
       timeout = Duration.ofMillis(timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     } catch (MalformedMessageException e) {

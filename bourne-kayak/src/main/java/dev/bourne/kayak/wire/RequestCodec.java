@@ -6,11 +6,13 @@ import com.google.protobuf.Parser;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The client requests members send each other (forwarded appends, read barriers, leadership
@@ -20,7 +22,8 @@ import java.util.Objects;
  * BAD_REQUEST.
  *
  * <p>Every call carries the caller's remaining time ({@code timeoutMs}, 0 = the callee's default),
- * so that the callee gives up when the caller does.
+ * so that the callee gives up when the caller does, and the caller's {@link ClusterId} (none only
+ * for a new member that has not joined yet), so that the callee refuses calls from another cluster.
  *
  * <p>Thread-safe (stateless).
  */
@@ -30,12 +33,14 @@ public final class RequestCodec {
   /**
    * Events forwarded to the leader for appending, in order.
    *
+   * @param cluster the caller's cluster, if it has one (every call carries it)
    * @param events the events; never empty; the arrays are not copied and must not be changed
    * @param timeoutMs how long the caller waits, in milliseconds; 0 = the leader's default
    */
-  public record Append(List<byte[]> events, long timeoutMs) {
+  public record Append(Optional<ClusterId> cluster, List<byte[]> events, long timeoutMs) {
     /** Checks the fields. */
     public Append {
+      Objects.requireNonNull(cluster, "cluster");
       Objects.requireNonNull(events, "events");
       if (events.isEmpty()) {
         throw new IllegalArgumentException("an append call needs at least one event");
@@ -46,26 +51,27 @@ public final class RequestCodec {
   /** Where the leader committed a forwarded append: its first index and the term of its entries. */
   public record Appended(long firstIndex, long term) {}
 
-  /** A member asking to join, and where it listens. */
-  public record Join(NodeId member, HostPort address, long timeoutMs) {}
+  /** A member asking to join, and where it listens; a new member has no cluster yet. */
+  public record Join(Optional<ClusterId> cluster, NodeId member, HostPort address, long timeoutMs) {}
 
-  /** The answer to a join: the leader that accepted it and every member address it knows. */
-  public record Joined(NodeId leader, Map<NodeId, HostPort> peers) {}
+  /** The answer to a join: the cluster, the leader that accepted it and every member address it knows. */
+  public record Joined(ClusterId cluster, NodeId leader, Map<NodeId, HostPort> peers) {}
 
   /** A member asking to be removed. */
-  public record Leave(NodeId member, long timeoutMs) {}
+  public record Leave(Optional<ClusterId> cluster, NodeId member, long timeoutMs) {}
 
   /** A follower asking the leader for a read index. */
-  public record Barrier(long timeoutMs) {}
+  public record Barrier(Optional<ClusterId> cluster, long timeoutMs) {}
 
   /** A request to hand leadership to {@code to}. */
-  public record Transfer(NodeId to, long timeoutMs) {}
+  public record Transfer(Optional<ClusterId> cluster, NodeId to, long timeoutMs) {}
 
   // ------------------------------------------------------------------ append
 
   /** The wire form of {@code a}. */
   public static byte[] encode(Append a) {
-    AppendCall.Builder b = AppendCall.newBuilder().setTimeoutMs(a.timeoutMs());
+    AppendCall.Builder b = AppendCall.newBuilder().setTimeoutMs(a.timeoutMs())
+        .setCluster(WireCodec.cluster(a.cluster()));
     for (byte[] e : a.events()) {
       b.addEvents(UnsafeByteOperations.unsafeWrap(e)); // the caller copied the events on append
     }
@@ -86,7 +92,7 @@ public final class RequestCodec {
     for (ByteString e : call.getEventsList()) {
       events.add(e.toByteArray());
     }
-    return new Append(events, call.getTimeoutMs());
+    return new Append(cluster(call.getCluster(), "append call"), events, call.getTimeoutMs());
   }
 
   /** The wire form of {@code a}. */
@@ -113,7 +119,7 @@ public final class RequestCodec {
   /** The wire form of {@code j}. */
   public static byte[] encode(Join j) {
     return JoinCall.newBuilder().setMember(WireCodec.peer(j.member(), j.address())).setTimeoutMs(j.timeoutMs())
-        .build().toByteArray();
+        .setCluster(WireCodec.cluster(j.cluster())).build().toByteArray();
   }
 
   /**
@@ -124,8 +130,8 @@ public final class RequestCodec {
   public static Join decodeJoin(byte[] bytes) throws MalformedMessageException {
     JoinCall call = parse(JoinCall.parser(), bytes, "join call");
     try {
-      return new Join(WireCodec.nodeId(call.getMember().getId()), HostPort.parse(call.getMember().getAddress()),
-          call.getTimeoutMs());
+      return new Join(WireCodec.cluster(call.getCluster()), WireCodec.nodeId(call.getMember().getId()),
+          HostPort.parse(call.getMember().getAddress()), call.getTimeoutMs());
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("invalid join call: " + e.getMessage(), e);
     }
@@ -133,7 +139,8 @@ public final class RequestCodec {
 
   /** The wire form of {@code j}. */
   public static byte[] encode(Joined j) {
-    JoinReply.Builder b = JoinReply.newBuilder().setLeader(WireCodec.id(j.leader()));
+    JoinReply.Builder b = JoinReply.newBuilder().setLeader(WireCodec.id(j.leader()))
+        .setCluster(WireCodec.cluster(Optional.of(j.cluster())));
     j.peers().forEach((id, address) -> b.addPeers(WireCodec.peer(id, address)));
     return b.build().toByteArray();
   }
@@ -146,7 +153,9 @@ public final class RequestCodec {
   public static Joined decodeJoined(byte[] bytes) throws MalformedMessageException {
     JoinReply r = parse(JoinReply.parser(), bytes, "join reply");
     try {
-      return new Joined(WireCodec.nodeId(r.getLeader()), WireCodec.peers(r.getPeersList()));
+      ClusterId cluster = WireCodec.cluster(r.getCluster())
+          .orElseThrow(() -> new IllegalArgumentException("no cluster id"));
+      return new Joined(cluster, WireCodec.nodeId(r.getLeader()), WireCodec.peers(r.getPeersList()));
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("invalid join reply: " + e.getMessage(), e);
     }
@@ -154,8 +163,8 @@ public final class RequestCodec {
 
   /** The wire form of {@code l}. */
   public static byte[] encode(Leave l) {
-    return LeaveCall.newBuilder().setMember(WireCodec.id(l.member())).setTimeoutMs(l.timeoutMs()).build()
-        .toByteArray();
+    return LeaveCall.newBuilder().setMember(WireCodec.id(l.member())).setTimeoutMs(l.timeoutMs())
+        .setCluster(WireCodec.cluster(l.cluster())).build().toByteArray();
   }
 
   /**
@@ -166,7 +175,7 @@ public final class RequestCodec {
   public static Leave decodeLeave(byte[] bytes) throws MalformedMessageException {
     LeaveCall call = parse(LeaveCall.parser(), bytes, "leave call");
     try {
-      return new Leave(WireCodec.nodeId(call.getMember()), call.getTimeoutMs());
+      return new Leave(WireCodec.cluster(call.getCluster()), WireCodec.nodeId(call.getMember()), call.getTimeoutMs());
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("invalid leave call: " + e.getMessage(), e);
     }
@@ -176,7 +185,8 @@ public final class RequestCodec {
 
   /** The wire form of {@code b}. */
   public static byte[] encode(Barrier b) {
-    return BarrierCall.newBuilder().setTimeoutMs(b.timeoutMs()).build().toByteArray();
+    return BarrierCall.newBuilder().setTimeoutMs(b.timeoutMs()).setCluster(WireCodec.cluster(b.cluster())).build()
+        .toByteArray();
   }
 
   /**
@@ -185,7 +195,8 @@ public final class RequestCodec {
    * @throws MalformedMessageException if the bytes are not a barrier call
    */
   public static Barrier decodeBarrier(byte[] bytes) throws MalformedMessageException {
-    return new Barrier(parse(BarrierCall.parser(), bytes, "barrier call").getTimeoutMs());
+    BarrierCall call = parse(BarrierCall.parser(), bytes, "barrier call");
+    return new Barrier(cluster(call.getCluster(), "barrier call"), call.getTimeoutMs());
   }
 
   /** The wire form of a barrier's answer: the read index the leader confirmed. */
@@ -204,7 +215,8 @@ public final class RequestCodec {
 
   /** The wire form of {@code t}. */
   public static byte[] encode(Transfer t) {
-    return TransferCall.newBuilder().setTo(WireCodec.id(t.to())).setTimeoutMs(t.timeoutMs()).build().toByteArray();
+    return TransferCall.newBuilder().setTo(WireCodec.id(t.to())).setTimeoutMs(t.timeoutMs())
+        .setCluster(WireCodec.cluster(t.cluster())).build().toByteArray();
   }
 
   /**
@@ -215,9 +227,17 @@ public final class RequestCodec {
   public static Transfer decodeTransfer(byte[] bytes) throws MalformedMessageException {
     TransferCall call = parse(TransferCall.parser(), bytes, "transfer call");
     try {
-      return new Transfer(WireCodec.nodeId(call.getTo()), call.getTimeoutMs());
+      return new Transfer(WireCodec.cluster(call.getCluster()), WireCodec.nodeId(call.getTo()), call.getTimeoutMs());
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("invalid transfer call: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<ClusterId> cluster(ByteString bytes, String what) throws MalformedMessageException {
+    try {
+      return WireCodec.cluster(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid " + what + ": " + e.getMessage(), e);
     }
   }
 

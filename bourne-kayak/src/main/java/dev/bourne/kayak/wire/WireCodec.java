@@ -5,12 +5,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.core.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -36,12 +38,16 @@ public final class WireCodec {
     }
   }
 
-  /** A decoded Raft message with its recipient and any addresses the sender attached. */
-  public record Decoded(NodeId to, Message message, Map<NodeId, HostPort> peers) {}
+  /**
+   * A decoded Raft message with its recipient, the sender's cluster (empty if it sent none) and any
+   * addresses the sender attached.
+   */
+  public record Decoded(NodeId to, Optional<ClusterId> cluster, Message message, Map<NodeId, HostPort> peers) {}
 
-  /** Encodes {@code m} for {@code to}, attaching {@code peers} (may be empty). */
-  public static byte[] encode(NodeId to, Message m, Map<NodeId, HostPort> peers) {
-    RaftEnvelope.Builder b = RaftEnvelope.newBuilder().setFrom(id(m.from())).setTerm(m.term()).setTo(id(to));
+  /** Encodes {@code m} for {@code to} in {@code cluster}, attaching {@code peers} (may be empty). */
+  public static byte[] encode(NodeId to, ClusterId cluster, Message m, Map<NodeId, HostPort> peers) {
+    RaftEnvelope.Builder b = RaftEnvelope.newBuilder().setFrom(id(m.from())).setTerm(m.term()).setTo(id(to))
+        .setCluster(cluster(Optional.of(cluster)));
     switch (m.kind()) {
       case VOTE_REQUEST -> {
         var v = (Message.VoteRequest) m;
@@ -123,7 +129,7 @@ public final class WireCodec {
         case TIMEOUT_NOW -> new Message.TimeoutNow(term, from);
         case BODY_NOT_SET -> throw new MalformedMessageException("Raft envelope without a body");
       };
-      return new Decoded(to, m, peers(env.getPeersList()));
+      return new Decoded(to, cluster(env.getCluster()), m, peers(env.getPeersList()));
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("invalid Raft message: " + e.getMessage(), e);
     }
@@ -189,6 +195,20 @@ public final class WireCodec {
       throw new IllegalArgumentException("node id of " + bytes.size() + " bytes, expected " + NodeId.BYTES);
     }
     return NodeId.readFrom(bytes.asReadOnlyByteBuffer());
+  }
+
+  /** A cluster id on the wire: its 16 bytes, or empty for none. */
+  public static ByteString cluster(Optional<ClusterId> cluster) {
+    return cluster.map(c -> UnsafeByteOperations.unsafeWrap(c.toBytes())).orElse(ByteString.EMPTY);
+  }
+
+  /**
+   * A cluster id from the wire: empty bytes are none.
+   *
+   * @throws IllegalArgumentException if neither empty nor {@link ClusterId#BYTES} long
+   */
+  public static Optional<ClusterId> cluster(ByteString bytes) {
+    return bytes.isEmpty() ? Optional.empty() : Optional.of(ClusterId.fromBytes(bytes.toByteArray()));
   }
 
   private static long nonNegative(long v, String field) {

@@ -11,6 +11,7 @@ import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.testing.Await;
 import dev.bourne.kayak.Kayak;
+import dev.bourne.kayak.api.EntryTooLargeException;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Member;
@@ -20,12 +21,14 @@ import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.api.Subscription;
 import dev.bourne.kayak.wire.AppendCall;
 import dev.bourne.net.RemoteException;
+import dev.bourne.net.UnreachableException;
 import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -96,7 +99,49 @@ class HostErrorsTest {
     assertTrue(target.log().append("still works".getBytes()).get(WAIT.toSeconds(), TimeUnit.SECONDS).index() > 0);
     byte[] tooBig = new byte[target instanceof RaftHost r ? r.config.maxEntryBytes() + 1 : 0];
     e = assertThrows(ExecutionException.class, () -> target.log().append(tooBig).get(5, TimeUnit.SECONDS));
-    assertInstanceOf(IllegalArgumentException.class, cause(e));
+    EntryTooLargeException tooLarge = assertInstanceOf(EntryTooLargeException.class, cause(e));
+    assertEquals(tooBig.length, tooLarge.size());
+    assertEquals(tooBig.length - 1, tooLarge.limit());
+  }
+
+  @Test
+  void joiningWhereNothingListensFailsFastWithUnreachableNamingEveryAddress() {
+    List<HostPort> nobody = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      NettyTransport t = NettyTransport.start(TransportConfig.builder().build());
+      nobody.add(t.localAddress());
+      t.close(); // the port is free again: connections to it are refused
+    }
+    var config = KayakConfig.builder(dir.resolve("lonely")).tick(Duration.ofMillis(20))
+        .joinTimeout(Duration.ofSeconds(60)).build();
+    CompletableFuture<KayakHost> joining = CompletableFuture.supplyAsync(() -> Kayak.join(config, nobody));
+    // The join timeout is 60 s: an answer within 15 s is the early UNREACHABLE, not the timeout.
+    ExecutionException e = assertThrows(ExecutionException.class, () -> joining.get(15, TimeUnit.SECONDS));
+    UnreachableException unreachable = assertInstanceOf(UnreachableException.class, e.getCause());
+    assertEquals(ErrorCode.UNREACHABLE, unreachable.code());
+    for (HostPort a : nobody) {
+      assertTrue(unreachable.getMessage().contains(a.toString()), unreachable.getMessage());
+    }
+  }
+
+  @Test
+  void anEventOverTheLeadersLowerLimitFailsAtOnceWithTheLimitAndItsBatchMatesCommit() throws Exception {
+    KayakHost leader = Kayak.start(KayakConfig.builder(dir.resolve("small")).tick(Duration.ofMillis(20))
+        .maxEntryBytes(1000).appendTimeout(Duration.ofSeconds(60)).build());
+    hosts.add(leader);
+    Await.until("first leads", WAIT, () -> leader.role() == Role.LEADER);
+    KayakHost follower = Kayak.join(config("large", Duration.ofSeconds(60)), List.of(leader.address()));
+    hosts.add(follower);
+    Await.until("the follower knows the leader", WAIT, () -> follower.leader().isPresent());
+    var big = follower.log().append(new byte[5000]);
+    var small = follower.log().append(new byte[10]); // likely forwarded in the same batch
+    // The append timeout is 60 s: an answer within 10 s is the leader's refusal, not a timeout.
+    ExecutionException e = assertThrows(ExecutionException.class, () -> big.get(10, TimeUnit.SECONDS));
+    EntryTooLargeException refused = assertInstanceOf(EntryTooLargeException.class, cause(e));
+    assertEquals(5000, refused.size());
+    assertEquals(1000, refused.limit());
+    assertEquals(EntryTooLargeException.CODE, refused.code());
+    assertTrue(small.get(10, TimeUnit.SECONDS).index() > 0);
   }
 
   @Test

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -17,29 +19,31 @@ class RequestCodecTest {
   private final Random random = new Random(7);
   private final NodeId a = NodeId.random(random);
   private final NodeId b = NodeId.random(random);
+  private final ClusterId cluster = ClusterId.random(random);
 
   @Test
   void everyRequestSurvivesTheWire() throws Exception {
     var append = RequestCodec.decodeAppend(RequestCodec.encode(
-        new RequestCodec.Append(List.of(new byte[] {1, 2}, new byte[0]), 250)));
+        new RequestCodec.Append(Optional.of(cluster), List.of(new byte[] {1, 2}, new byte[0]), 250)));
     assertEquals(2, append.events().size());
     assertArrayEquals(new byte[] {1, 2}, append.events().get(0));
     assertEquals(0, append.events().get(1).length);
     assertEquals(250, append.timeoutMs());
+    assertEquals(Optional.of(cluster), append.cluster());
 
     assertEquals(new RequestCodec.Appended(7, 3),
         RequestCodec.decodeAppended(RequestCodec.encode(new RequestCodec.Appended(7, 3))));
-    var join = new RequestCodec.Join(a, HostPort.parse("127.0.0.1:7001"), 900);
+    var join = new RequestCodec.Join(Optional.empty(), a, HostPort.parse("127.0.0.1:7001"), 900);
     assertEquals(join, RequestCodec.decodeJoin(RequestCodec.encode(join)));
-    var joined = new RequestCodec.Joined(a, Map.of(a, HostPort.parse("127.0.0.1:7001"),
+    var joined = new RequestCodec.Joined(cluster, a, Map.of(a, HostPort.parse("127.0.0.1:7001"),
         b, HostPort.parse("[::1]:7002")));
     assertEquals(joined, RequestCodec.decodeJoined(RequestCodec.encode(joined)));
-    assertEquals(new RequestCodec.Leave(b, 5), RequestCodec.decodeLeave(RequestCodec.encode(new RequestCodec.Leave(b, 5))));
-    assertEquals(new RequestCodec.Barrier(11),
-        RequestCodec.decodeBarrier(RequestCodec.encode(new RequestCodec.Barrier(11))));
+    assertEquals(new RequestCodec.Leave(Optional.of(cluster), b, 5), RequestCodec.decodeLeave(RequestCodec.encode(new RequestCodec.Leave(Optional.of(cluster), b, 5))));
+    assertEquals(new RequestCodec.Barrier(Optional.of(cluster), 11),
+        RequestCodec.decodeBarrier(RequestCodec.encode(new RequestCodec.Barrier(Optional.of(cluster), 11))));
     assertEquals(42, RequestCodec.decodeReadIndex(RequestCodec.encodeReadIndex(42)));
-    assertEquals(new RequestCodec.Transfer(b, 3),
-        RequestCodec.decodeTransfer(RequestCodec.encode(new RequestCodec.Transfer(b, 3))));
+    assertEquals(new RequestCodec.Transfer(Optional.empty(), b, 3),
+        RequestCodec.decodeTransfer(RequestCodec.encode(new RequestCodec.Transfer(Optional.empty(), b, 3))));
   }
 
   @Test
@@ -62,6 +66,11 @@ class RequestCodecTest {
     byte[] badAddress = JoinCall.newBuilder().setMember(WireCodec.peer(a, HostPort.parse("127.0.0.1:1")).toBuilder()
         .setAddress("no port here")).build().toByteArray();
     assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeJoin(badAddress));
-    assertThrows(IllegalArgumentException.class, () -> new RequestCodec.Append(List.of(), 0));
+    assertThrows(IllegalArgumentException.class, () -> new RequestCodec.Append(Optional.empty(), List.of(), 0));
+    byte[] shortCluster = BarrierCall.newBuilder().setCluster(com.google.protobuf.ByteString.copyFrom(new byte[5]))
+        .build().toByteArray();
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeBarrier(shortCluster));
+    byte[] joinedWithoutCluster = JoinReply.newBuilder().setLeader(WireCodec.id(a)).build().toByteArray();
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeJoined(joinedWithoutCluster));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.core.Message;
@@ -20,6 +21,7 @@ class WireCodecTest {
   private final Random random = new Random(42);
   private final NodeId a = NodeId.random(random);
   private final NodeId b = NodeId.random(random);
+  private final ClusterId cluster = ClusterId.random(random);
 
   @Test
   void everyMessageKindRoundTrips() throws Exception {
@@ -35,10 +37,11 @@ class WireCodecTest {
     assertEquals(Message.Kind.values().length, all.size());
     Map<NodeId, HostPort> peers = Map.of(a, new HostPort("127.0.0.1", 1000), b, new HostPort("127.0.0.1", 1001));
     for (Message m : all) {
-      WireCodec.Decoded d = WireCodec.decode(WireCodec.encode(b, m, peers));
+      WireCodec.Decoded d = WireCodec.decode(WireCodec.encode(b, cluster, m, peers));
       assertEquals(m, d.message());
       assertEquals(b, d.to());
       assertEquals(peers, d.peers());
+      assertEquals(java.util.Optional.of(cluster), d.cluster());
     }
   }
 
