@@ -1,6 +1,7 @@
 package dev.bourne.kayak.core;
 
 import dev.bourne.common.id.NodeId;
+import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.api.Role;
@@ -256,9 +257,22 @@ public final class RaftCore {
    * @throws IllegalArgumentException if {@code payloads} is empty
    */
   public ProposeResult propose(List<byte[]> payloads) {
+    return propose(payloads, null);
+  }
+
+  /**
+   * As {@link #propose(List)}, each entry carrying the append id at the same position of {@code
+   * ids} (the host uses it to recognize retries).
+   *
+   * @throws IllegalArgumentException if {@code ids} is not as long as {@code payloads}
+   */
+  public ProposeResult propose(List<byte[]> payloads, List<AppendId> ids) {
     Objects.requireNonNull(payloads, "payloads");
     if (payloads.isEmpty()) {
       throw new IllegalArgumentException("nothing to propose");
+    }
+    if (ids != null && ids.size() != payloads.size()) {
+      throw new IllegalArgumentException(ids.size() + " ids for " + payloads.size() + " payloads");
     }
     Rejected no = checkLeaderAccepting();
     if (no != null) {
@@ -266,8 +280,9 @@ public final class RaftCore {
     }
     List<Entry> batch = new ArrayList<>(payloads.size());
     long index = log.lastIndex();
-    for (byte[] p : payloads) {
-      batch.add(new Entry(++index, term, EntryKind.STD, Objects.requireNonNull(p, "payload")));
+    for (int i = 0; i < payloads.size(); i++) {
+      byte[] p = Objects.requireNonNull(payloads.get(i), "payload");
+      batch.add(new Entry(++index, term, EntryKind.STD, p, ids == null ? AppendId.NONE : ids.get(i)));
     }
     appendAsLeader(batch);
     return new ProposeResult.Accepted(batch.get(0).index(), index, term);

@@ -26,14 +26,15 @@ final class Proposals {
 
   private record Pending(long first, long term, Callback callback) {}
 
-  private final TreeMap<Long, Pending> byLastIndex = new TreeMap<>();
+  /** Usually one per index; more when a retry waits on entries an earlier attempt appended. */
+  private final TreeMap<Long, List<Pending>> byLastIndex = new TreeMap<>();
 
   void add(long firstIndex, long lastIndex, long term, Callback callback) {
-    byLastIndex.put(lastIndex, new Pending(firstIndex, term, callback));
+    byLastIndex.computeIfAbsent(lastIndex, k -> new ArrayList<>(1)).add(new Pending(firstIndex, term, callback));
   }
 
   int size() {
-    return byLastIndex.size();
+    return byLastIndex.values().stream().mapToInt(List::size).sum();
   }
 
   /** Settles the proposals ending at these newly committed entries. */
@@ -42,12 +43,14 @@ final class Proposals {
       return;
     }
     for (Entry e : entries) {
-      Pending p = byLastIndex.remove(e.index());
-      if (p != null) {
-        if (p.term == e.term()) {
-          p.callback.committed(p.first, e);
-        } else {
-          p.callback.lost();
+      List<Pending> ps = byLastIndex.remove(e.index());
+      if (ps != null) {
+        for (Pending p : ps) {
+          if (p.term == e.term()) {
+            p.callback.committed(p.first, e);
+          } else {
+            p.callback.lost();
+          }
         }
       }
     }
@@ -55,15 +58,17 @@ final class Proposals {
 
   /** The local log lost everything from {@code index}: proposals reaching there are lost. */
   void truncatedFrom(long index) {
-    Map<Long, Pending> gone = byLastIndex.tailMap(index, true);
-    List<Pending> lost = new ArrayList<>(gone.values());
+    Map<Long, List<Pending>> gone = byLastIndex.tailMap(index, true);
+    List<Pending> lost = new ArrayList<>();
+    gone.values().forEach(lost::addAll);
     gone.clear();
     lost.forEach(p -> p.callback.lost());
   }
 
   /** Ends every proposal (the host is closing). */
   void failAll(Consumer<Callback> how) {
-    List<Pending> all = new ArrayList<>(byLastIndex.values());
+    List<Pending> all = new ArrayList<>();
+    byLastIndex.values().forEach(all::addAll);
     byLastIndex.clear();
     all.forEach(p -> how.accept(p.callback));
   }

@@ -9,6 +9,7 @@ import dev.bourne.common.time.Clock;
 import dev.bourne.common.time.Scheduler;
 import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.api.ClusterMismatchException;
+import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Log;
@@ -90,6 +91,10 @@ final class RaftHost implements KayakHost {
   final CommitWatch commits;
   final AckTracker acks;
   final Proposals proposals = new Proposals();
+  /** The append ids of the local log's entries: a leader answers retries from it. */
+  final AppendIds appendIds = new AppendIds();
+  /** This member's own append session. */
+  final AppendSession appendSession;
   final Requests requests;
   private final LogWriter writer;
   private final HostLog hostLog;
@@ -143,6 +148,8 @@ final class RaftHost implements KayakHost {
     }
     this.savedAck = meta.get(ACK_KEY).map(b -> java.nio.ByteBuffer.wrap(b).getLong()).orElse(0L);
     this.acks = new AckTracker(savedAck);
+    long session = random.nextLong();
+    this.appendSession = new AppendSession(session == 0 ? 1 : session);
     RaftConfig raft = RaftConfig.defaults()
         .withTicks(config.electionTicks(), config.heartbeatTicks())
         .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage())
@@ -150,6 +157,7 @@ final class RaftHost implements KayakHost {
     // What the application acknowledged is committed: the commit index starts there after a restart.
     long applied = Math.min(savedAck, log.lastIndex());
     this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(random.nextLong()));
+    loadAppendIds();
     this.status = core.status();
     this.membership = core.membership();
     String shortId = id.shortString();
@@ -159,6 +167,19 @@ final class RaftHost implements KayakHost {
     this.requests = new Requests(this);
     this.hostLog = new HostLog(this);
     this.hostSync = new HostSync(this);
+  }
+
+  /**
+   * Reads the append ids of the whole local log (they are what lets a leader answer a retry of an
+   * append made before a restart or a leader change). A pass over the log on start-up; bounded by
+   * the log's length until snapshots compact it.
+   */
+  private void loadAppendIds() {
+    for (long from = log.firstIndex(); from <= log.lastIndex(); ) {
+      List<Entry> chunk = log.read(from, log.lastIndex(), 4L << 20);
+      appendIds.appended(chunk);
+      from = chunk.get(chunk.size() - 1).index() + 1;
+    }
   }
 
   /**
@@ -345,7 +366,9 @@ final class RaftHost implements KayakHost {
     r.hardState().ifPresent(meta::save);
     if (r.truncateFrom() > 0) {
       proposals.truncatedFrom(r.truncateFrom());
+      appendIds.truncatedFrom(r.truncateFrom());
     }
+    appendIds.appended(r.entries());
     LogWriter.Batch batch = null;
     boolean inline = false;
     if (r.truncateFrom() > 0 || !r.entries().isEmpty() || !r.persistedMessages().isEmpty()) {

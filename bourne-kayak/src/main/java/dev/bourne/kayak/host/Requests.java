@@ -4,6 +4,7 @@ import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.ClusterMismatchException;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryTooLargeException;
@@ -42,10 +43,13 @@ import java.util.function.Predicate;
  * <p>Threading: entry points are thread-safe; the rest runs on the host's event loop.
  */
 final class Requests {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Requests.class);
   static final String APPEND = "kayak.append";
   static final String BARRIER = "kayak.barrier";
   static final String TRANSFER = "kayak.transfer";
   private static final ErrorCode BAD_REQUEST = ErrorCode.BAD_REQUEST;
+  /** A forwarded append names an event its caller already gave up on. */
+  static final ErrorCode SETTLED = new ErrorCode("APPEND_SETTLED");
   private static final int MAX_FORWARD_EVENTS = 4096;
 
   private final RaftHost host;
@@ -59,11 +63,23 @@ final class Requests {
 
   private static final class AppendOp extends Op<List<Entry>> {
     final List<byte[]> events;
+    /** The events' ids, the same on every attempt: a retry never commits a second copy. */
+    final List<AppendId> ids;
 
-    AppendOp(List<byte[]> events, Duration timeout, dev.bourne.common.time.Clock clock) {
+    AppendOp(List<byte[]> events, List<AppendId> ids, Duration timeout, dev.bourne.common.time.Clock clock) {
       super("append", timeout, clock);
       this.events = events;
+      this.ids = ids;
     }
+  }
+
+  /** The outcome of {@link #appendOnce}. */
+  private interface Once {
+    /** Every event committed; where, run by run, in order. */
+    void committed(List<RequestCodec.Run> runs);
+
+    /** Not every event can commit under this leader: the caller retries (finding the committed ones). */
+    void lost();
   }
 
   private final MembershipRequests membership;
@@ -206,7 +222,9 @@ final class Requests {
             "this member " + host.id.shortString()));
       }
     }
-    AppendOp op = track(new AppendOp(List.copyOf(events), timeout, host.clock));
+    List<AppendId> ids = host.appendSession.open(events.size());
+    AppendOp op = track(new AppendOp(List.copyOf(events), ids, timeout, host.clock));
+    op.result.whenComplete((v, e) -> host.appendSession.finished(ids));
     host.loop.execute(() -> routeAppend(op));
     return op.result;
   }
@@ -216,22 +234,19 @@ final class Requests {
       return;
     }
     if (isLeader()) {
-      ProposeResult r = host.core.propose(op.events);
-      if (r instanceof ProposeResult.Accepted a) {
-        host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
-          @Override
-          public void committed(long firstIndex, Entry last) {
-            op.result.complete(entries(firstIndex, last.term(), op.events));
-          }
-
-          @Override
-          public void lost() {
-            retryLater(op, () -> routeAppend(op));
-          }
-        });
-        return;
-      }
       op.noLeader = false;
+      appendOnce(op.events, op.ids, new Once() {
+        @Override
+        public void committed(List<RequestCodec.Run> runs) {
+          op.result.complete(entries(runs, op.events, op.ids, 0));
+        }
+
+        @Override
+        public void lost() {
+          retryLater(op, () -> routeAppend(op));
+        }
+      });
+      return;
     } else if (leaderAddress().isPresent()) {
       forwardQueue.add(op);
       return;
@@ -241,12 +256,98 @@ final class Requests {
     retryLater(op, () -> routeAppend(op));
   }
 
-  private static List<Entry> entries(long firstIndex, long term, List<byte[]> events) {
+  /**
+   * The entries of {@code events.size()} events, which start at event {@code offset} of the
+   * {@code runs} (the leader's answer for a whole batch).
+   */
+  private static List<Entry> entries(List<RequestCodec.Run> runs, List<byte[]> events, List<AppendId> ids,
+      int offset) {
     List<Entry> out = new ArrayList<>(events.size());
+    int run = 0;
+    int before = 0; // events in the runs before `run`
     for (int i = 0; i < events.size(); i++) {
-      out.add(new Entry(firstIndex + i, term, EntryKind.STD, events.get(i)));
+      int at = offset + i;
+      while (at >= before + runs.get(run).count()) {
+        before += runs.get(run).count();
+        run++;
+      }
+      RequestCodec.Run r = runs.get(run);
+      out.add(new Entry(r.firstIndex() + (at - before), r.term(), EntryKind.STD, events.get(i), ids.get(i)));
     }
     return out;
+  }
+
+  /**
+   * On the leader: makes each event committed exactly once. Events whose id is already in the log
+   * (an earlier attempt got there, under this leader or a former one) wait for those entries; the
+   * others are proposed. Consecutive events of the same kind form a run.
+   */
+  private void appendOnce(List<byte[]> events, List<AppendId> ids, Once once) {
+    record Segment(int from, int to, long first, long last, long term) {}
+    List<Segment> segments = new ArrayList<>();
+    int i = 0;
+    while (i < events.size()) {
+      long index = host.appendIds.indexOf(ids.get(i));
+      int j = i + 1;
+      if (index == 0) {
+        while (j < events.size() && host.appendIds.indexOf(ids.get(j)) == 0) {
+          j++;
+        }
+        ProposeResult r = host.core.propose(events.subList(i, j), ids.subList(i, j));
+        if (!(r instanceof ProposeResult.Accepted a)) {
+          once.lost(); // earlier segments, if any, still commit: the retry finds them
+          return;
+        }
+        List<Entry> appended = new ArrayList<>(j - i);
+        for (int k = i; k < j; k++) {
+          appended.add(new Entry(a.firstIndex() + (k - i), a.term(), EntryKind.STD, events.get(k), ids.get(k)));
+        }
+        host.appendIds.appended(appended); // now, so that a retry in this same round finds them
+        segments.add(new Segment(i, j, a.firstIndex(), a.lastIndex(), a.term()));
+      } else {
+        long term = host.core.termAt(index);
+        while (j < events.size() && host.appendIds.indexOf(ids.get(j)) == index + (j - i)
+            && host.core.termAt(index + (j - i)) == term) {
+          j++;
+        }
+        segments.add(new Segment(i, j, index, index + (j - i) - 1, term));
+      }
+      i = j;
+    }
+    List<RequestCodec.Run> runs = new ArrayList<>(segments.size());
+    segments.forEach(g -> runs.add(new RequestCodec.Run(g.first(), g.term(), g.to() - g.from())));
+    int[] waiting = {0};
+    boolean[] failed = {false};
+    for (Segment g : segments) {
+      if (g.last() > host.core.commitIndex()) {
+        waiting[0]++;
+      }
+    }
+    if (waiting[0] == 0) {
+      once.committed(runs);
+      return;
+    }
+    for (Segment g : segments) {
+      if (g.last() <= host.core.commitIndex()) {
+        continue;
+      }
+      host.proposals.add(g.first(), g.last(), g.term(), new Proposals.Callback() {
+        @Override
+        public void committed(long firstIndex, Entry last) {
+          if (--waiting[0] == 0 && !failed[0]) {
+            once.committed(runs);
+          }
+        }
+
+        @Override
+        public void lost() {
+          if (!failed[0]) {
+            failed[0] = true;
+            once.lost();
+          }
+        }
+      });
+    }
   }
 
   /** Sends every queued forwarded append to the leader, batched. Runs after each loop round. */
@@ -264,6 +365,7 @@ final class Requests {
     while (!forwardQueue.isEmpty()) {
       List<AppendOp> batch = new ArrayList<>();
       List<byte[]> events = new ArrayList<>();
+      List<AppendId> ids = new ArrayList<>();
       long bytes = 0;
       long timeout = 0;
       while (!forwardQueue.isEmpty() && events.size() < MAX_FORWARD_EVENTS
@@ -273,6 +375,7 @@ final class Requests {
           continue;
         }
         batch.add(op);
+        ids.addAll(op.ids);
         for (byte[] e : op.events) {
           events.add(e);
           bytes += e.length;
@@ -283,7 +386,7 @@ final class Requests {
         continue;
       }
       Duration callTimeout = Duration.ofMillis(timeoutMillis(timeout, host.config.requestTimeout()));
-      byte[] call = RequestCodec.encode(new RequestCodec.Append(host.clusterIfKnown(), events, callTimeout.toMillis()));
+      byte[] call = RequestCodec.encode(new RequestCodec.Append(host.clusterIfKnown(), events, ids, callTimeout.toMillis()));
       host.transport.call(leader.get(), APPEND, call, callTimeout)
           .whenComplete((reply, error) -> host.loop.execute(() -> onForwarded(batch, reply, error)));
     }
@@ -304,16 +407,27 @@ final class Requests {
         refusedAsTooLarge(batch, re);
         return;
       }
+      if (e instanceof RemoteException re && re.code().equals(SETTLED)) {
+        batch.forEach(this::routeAppend); // the finished ones end there; the others go again without them
+        return;
+      }
       for (AppendOp op : batch) {
         noteFailure(op, error);
         retryLater(op, () -> routeAppend(op));
       }
       return;
     }
-    long index = r.firstIndex();
+    int events = batch.stream().mapToInt(op -> op.events.size()).sum();
+    if (r.events() != events) {
+      LOG.warn("{}: the leader answered {} positions for {} forwarded events; retrying", host.id.shortString(),
+          r.events(), events);
+      batch.forEach(op -> retryLater(op, () -> routeAppend(op)));
+      return;
+    }
+    int offset = 0;
     for (AppendOp op : batch) {
-      op.result.complete(entries(index, r.term(), op.events));
-      index += op.events.size();
+      op.result.complete(entries(r.runs(), op.events, op.ids, offset));
+      offset += op.events.size();
     }
   }
 
@@ -362,15 +476,18 @@ final class Requests {
         op.result.completeExceptionally(notLeader());
         return;
       }
-      ProposeResult r = host.core.propose(events);
-      if (!(r instanceof ProposeResult.Accepted a)) {
-        op.result.completeExceptionally(notLeader());
-        return;
+      for (AppendId id : call.ids()) {
+        if (host.appendIds.indexOf(id) == 0 && host.appendIds.settled(id)) {
+          // A late copy of a call whose caller already gave up on it (its session said so in a
+          // later entry): appending it now could commit a second copy of an event that committed.
+          op.result.completeExceptionally(new BourneException(SETTLED, "append " + id + " was already settled"));
+          return;
+        }
       }
-      host.proposals.add(a.firstIndex(), a.lastIndex(), a.term(), new Proposals.Callback() {
+      appendOnce(events, call.ids(), new Once() {
         @Override
-        public void committed(long firstIndex, Entry last) {
-          op.result.complete(RequestCodec.encode(new RequestCodec.Appended(firstIndex, last.term())));
+        public void committed(List<RequestCodec.Run> runs) {
+          op.result.complete(RequestCodec.encode(new RequestCodec.Appended(runs)));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.bourne.kayak.storage;
 
+import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
 import java.nio.ByteBuffer;
@@ -13,7 +14,10 @@ import java.util.zip.CRC32C;
  *   int   crc32c       over the bodyLength field and the body
  *   long  index        } body
  *   long  term         }
- *   byte  kind         }
+ *   byte  kind         }  kind code; bit 0x80 set: the append id follows
+ *   long  session      }  } the append id, STD entries created by an append only
+ *   long  seq          }  }
+ *   long  settled      }  }
  *   bytes payload      }
  * </pre>
  *
@@ -26,13 +30,20 @@ final class RecordFormat {
   static final int FRAME = 8;
   /** Index, term and kind. */
   static final int FIXED_BODY = 17;
-  /** Bytes a record takes besides its payload. */
+  /** Bytes a record takes besides its payload (and its append id, if it has one). */
   static final int OVERHEAD = FRAME + FIXED_BODY;
+  /** The append id: session, seq and settled. */
+  static final int ID_BYTES = 24;
+  private static final int HAS_ID = 0x80;
 
   private final CRC32C crc = new CRC32C();
 
   static int recordSize(Entry entry) {
-    return OVERHEAD + entry.payload().length;
+    return OVERHEAD + idBytes(entry) + entry.payload().length;
+  }
+
+  private static int idBytes(Entry entry) {
+    return entry.id().isNone() ? 0 : ID_BYTES;
   }
 
   static byte kindCode(EntryKind kind) {
@@ -43,9 +54,9 @@ final class RecordFormat {
     };
   }
 
-  /** The kind for a code, or null if the code is unknown. */
+  /** The kind for a code (the id flag aside), or null if the code is unknown. */
   static EntryKind kindOf(byte code) {
-    return switch (code) {
+    return switch (code & 0x7f) {
       case 1 -> EntryKind.STD;
       case 2 -> EntryKind.NOOP;
       case 3 -> EntryKind.CONFIG;
@@ -57,13 +68,20 @@ final class RecordFormat {
   void encode(Entry entry, ByteBuffer buf) {
     int start = buf.position();
     byte[] payload = entry.payload();
-    buf.putInt(FIXED_BODY + payload.length);
+    int body = FIXED_BODY + idBytes(entry) + payload.length;
+    buf.putInt(body);
     buf.putInt(0);
     buf.putLong(entry.index());
     buf.putLong(entry.term());
-    buf.put(kindCode(entry.kind()));
+    AppendId id = entry.id();
+    if (id.isNone()) {
+      buf.put(kindCode(entry.kind()));
+    } else {
+      buf.put((byte) (kindCode(entry.kind()) | HAS_ID));
+      buf.putLong(id.session()).putLong(id.seq()).putLong(id.settled());
+    }
     buf.put(payload);
-    buf.putInt(start + 4, checksum(buf, start, FRAME + FIXED_BODY + payload.length));
+    buf.putInt(start + 4, checksum(buf, start, FRAME + body));
   }
 
   /** The checksum of the record of {@code recordLength} bytes at {@code start}. */
@@ -99,8 +117,19 @@ final class RecordFormat {
     if (term < Math.max(1, minTerm)) {
       return "term " + term + " below the previous term " + minTerm;
     }
-    if (kindOf(buf.get(pos + FRAME + 16)) == null) {
-      return "unknown entry kind " + buf.get(pos + FRAME + 16);
+    byte code = buf.get(pos + FRAME + 16);
+    if (kindOf(code) == null) {
+      return "unknown entry kind " + code;
+    }
+    if ((code & HAS_ID) != 0) {
+      if (bodyLength < FIXED_BODY + ID_BYTES) {
+        return "record too short for its append id";
+      }
+      try {
+        readId(buf, pos);
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
     }
     return null;
   }
@@ -120,9 +149,17 @@ final class RecordFormat {
     int bodyLength = buf.getInt(pos);
     long index = buf.getLong(pos + FRAME);
     long term = buf.getLong(pos + FRAME + 8);
-    EntryKind kind = kindOf(buf.get(pos + FRAME + 16));
-    byte[] payload = new byte[bodyLength - FIXED_BODY];
-    buf.get(pos + OVERHEAD, payload);
-    return new Entry(index, term, kind, payload);
+    byte code = buf.get(pos + FRAME + 16);
+    EntryKind kind = kindOf(code);
+    AppendId id = (code & HAS_ID) != 0 ? readId(buf, pos) : AppendId.NONE;
+    int idLength = id.isNone() ? 0 : ID_BYTES;
+    byte[] payload = new byte[bodyLength - FIXED_BODY - idLength];
+    buf.get(pos + OVERHEAD + idLength, payload);
+    return new Entry(index, term, kind, payload, id);
+  }
+
+  private static AppendId readId(ByteBuffer buf, int pos) {
+    int at = pos + OVERHEAD;
+    return new AppendId(buf.getLong(at), buf.getLong(at + 8), buf.getLong(at + 16));
   }
 }

@@ -26,7 +26,7 @@ public record SegmentedLogOptions(long segmentBytes, int maxEntryBytes, int cach
     ConfigCheck.inRange(cacheEntries, 0, 1 << 24, "cacheEntries");
     ConfigCheck.inRange(cacheBytes, 0, Long.MAX_VALUE, "cacheBytes");
     ConfigCheck.require(
-        (long) maxEntryBytes + RecordFormat.OVERHEAD + SegmentFile.HEADER_BYTES <= segmentBytes,
+        (long) maxEntryBytes + RecordFormat.OVERHEAD + RecordFormat.ID_BYTES + SegmentFile.HEADER_BYTES <= segmentBytes,
         "maxEntryBytes", maxEntryBytes, "a record of this size must fit in one segment of " + segmentBytes + " bytes");
   }
 

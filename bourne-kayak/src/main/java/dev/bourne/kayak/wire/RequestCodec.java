@@ -6,6 +6,7 @@ import com.google.protobuf.Parser;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import java.util.ArrayList;
@@ -35,21 +36,55 @@ public final class RequestCodec {
    *
    * @param cluster the caller's cluster, if it has one (every call carries it)
    * @param events the events; never empty; the arrays are not copied and must not be changed
+   * @param ids the id of each event, all of one session (the caller's), the same on every retry
    * @param timeoutMs how long the caller waits, in milliseconds; 0 = the leader's default
    */
-  public record Append(Optional<ClusterId> cluster, List<byte[]> events, long timeoutMs) {
+  public record Append(Optional<ClusterId> cluster, List<byte[]> events, List<AppendId> ids, long timeoutMs) {
     /** Checks the fields. */
     public Append {
       Objects.requireNonNull(cluster, "cluster");
       Objects.requireNonNull(events, "events");
+      Objects.requireNonNull(ids, "ids");
       if (events.isEmpty()) {
         throw new IllegalArgumentException("an append call needs at least one event");
+      }
+      if (ids.size() != events.size()) {
+        throw new IllegalArgumentException(ids.size() + " ids for " + events.size() + " events");
+      }
+      long session = ids.get(0).session();
+      for (AppendId id : ids) {
+        if (id.isNone() || id.session() != session) {
+          throw new IllegalArgumentException("the events of an append call need ids of one session, got " + id);
+        }
       }
     }
   }
 
-  /** Where the leader committed a forwarded append: its first index and the term of its entries. */
-  public record Appended(long firstIndex, long term) {}
+  /** Where {@code count} consecutive events of a forwarded append committed: from {@code firstIndex}, in {@code term}. */
+  public record Run(long firstIndex, long term, int count) {
+    /** Checks the fields. */
+    public Run {
+      if (firstIndex < 1 || term < 1 || count < 1) {
+        throw new IllegalArgumentException("invalid run of " + count + " at " + firstIndex + "@" + term);
+      }
+    }
+  }
+
+  /** Where the leader committed a forwarded append, run by run, covering its events in order. */
+  public record Appended(List<Run> runs) {
+    /** Checks the fields. */
+    public Appended {
+      runs = List.copyOf(runs);
+      if (runs.isEmpty()) {
+        throw new IllegalArgumentException("an append reply needs at least one run");
+      }
+    }
+
+    /** The events' count. */
+    public int events() {
+      return runs.stream().mapToInt(Run::count).sum();
+    }
+  }
 
   /** A member asking to join, and where it listens; a new member has no cluster yet. */
   public record Join(Optional<ClusterId> cluster, NodeId member, HostPort address, long timeoutMs) {}
@@ -71,9 +106,12 @@ public final class RequestCodec {
   /** The wire form of {@code a}. */
   public static byte[] encode(Append a) {
     AppendCall.Builder b = AppendCall.newBuilder().setTimeoutMs(a.timeoutMs())
-        .setCluster(WireCodec.cluster(a.cluster()));
+        .setCluster(WireCodec.cluster(a.cluster())).setSession(a.ids().get(0).session());
     for (byte[] e : a.events()) {
       b.addEvents(UnsafeByteOperations.unsafeWrap(e)); // the caller copied the events on append
+    }
+    for (AppendId id : a.ids()) {
+      b.addSeqs(id.seq()).addSettleds(id.settled());
     }
     return b.build().toByteArray();
   }
@@ -88,16 +126,30 @@ public final class RequestCodec {
     if (call.getEventsCount() == 0) {
       throw new MalformedMessageException("append call without events");
     }
-    List<byte[]> events = new ArrayList<>(call.getEventsCount());
-    for (ByteString e : call.getEventsList()) {
-      events.add(e.toByteArray());
+    if (call.getSeqsCount() != call.getEventsCount() || call.getSettledsCount() != call.getEventsCount()) {
+      throw new MalformedMessageException("append call with " + call.getEventsCount() + " events but "
+          + call.getSeqsCount() + " seqs and " + call.getSettledsCount() + " settled marks");
     }
-    return new Append(cluster(call.getCluster(), "append call"), events, call.getTimeoutMs());
+    List<byte[]> events = new ArrayList<>(call.getEventsCount());
+    List<AppendId> ids = new ArrayList<>(call.getEventsCount());
+    try {
+      for (int i = 0; i < call.getEventsCount(); i++) {
+        events.add(call.getEvents(i).toByteArray());
+        ids.add(new AppendId(call.getSession(), call.getSeqs(i), call.getSettleds(i)));
+      }
+      return new Append(cluster(call.getCluster(), "append call"), events, ids, call.getTimeoutMs());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid append call: " + e.getMessage(), e);
+    }
   }
 
   /** The wire form of {@code a}. */
   public static byte[] encode(Appended a) {
-    return AppendReply.newBuilder().setFirstIndex(a.firstIndex()).setTerm(a.term()).build().toByteArray();
+    AppendReply.Builder b = AppendReply.newBuilder();
+    for (Run r : a.runs()) {
+      b.addRuns(AppendRun.newBuilder().setFirstIndex(r.firstIndex()).setTerm(r.term()).setCount(r.count()));
+    }
+    return b.build().toByteArray();
   }
 
   /**
@@ -107,11 +159,18 @@ public final class RequestCodec {
    */
   public static Appended decodeAppended(byte[] bytes) throws MalformedMessageException {
     AppendReply r = parse(AppendReply.parser(), bytes, "append reply");
-    if (r.getFirstIndex() < 1 || r.getTerm() < 1) {
-      throw new MalformedMessageException("append reply with an invalid position "
-          + Long.toUnsignedString(r.getFirstIndex()) + "@" + Long.toUnsignedString(r.getTerm()));
+    if (r.getRunsCount() == 0) {
+      throw new MalformedMessageException("append reply without runs");
     }
-    return new Appended(r.getFirstIndex(), r.getTerm());
+    try {
+      List<Run> runs = new ArrayList<>(r.getRunsCount());
+      for (AppendRun w : r.getRunsList()) {
+        runs.add(new Run(w.getFirstIndex(), w.getTerm(), w.getCount()));
+      }
+      return new Appended(runs);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("append reply with " + e.getMessage(), e);
+    }
   }
 
   // ------------------------------------------------------------------ join and leave

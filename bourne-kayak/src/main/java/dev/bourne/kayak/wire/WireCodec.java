@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.EntryKind;
@@ -153,8 +154,12 @@ public final class WireCodec {
   public static WireEntry entry(Entry e) {
     // Entry payloads are immutable by contract, so wrapping (not copying) is safe and saves a copy
     // per entry per follower.
-    return WireEntry.newBuilder().setIndex(e.index()).setTerm(e.term()).setKind(kindCode(e.kind()))
-        .setPayload(UnsafeByteOperations.unsafeWrap(e.payload())).build();
+    WireEntry.Builder b = WireEntry.newBuilder().setIndex(e.index()).setTerm(e.term()).setKind(kindCode(e.kind()))
+        .setPayload(UnsafeByteOperations.unsafeWrap(e.payload()));
+    if (!e.id().isNone()) {
+      b.setSession(e.id().session()).setSeq(e.id().seq()).setSettled(e.id().settled());
+    }
+    return b.build();
   }
 
   /**
@@ -169,7 +174,9 @@ public final class WireCodec {
       case 3 -> EntryKind.CONFIG;
       default -> throw new IllegalArgumentException("unknown entry kind " + w.getKind());
     };
-    return new Entry(w.getIndex(), w.getTerm(), kind, w.getPayload().toByteArray());
+    AppendId id = w.getSession() == 0 && w.getSeq() == 0 && w.getSettled() == 0 ? AppendId.NONE
+        : new AppendId(w.getSession(), w.getSeq(), w.getSettled());
+    return new Entry(w.getIndex(), w.getTerm(), kind, w.getPayload().toByteArray(), id);
   }
 
   private static int kindCode(EntryKind k) {

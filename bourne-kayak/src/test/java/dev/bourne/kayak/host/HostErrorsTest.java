@@ -76,7 +76,8 @@ class HostErrorsTest {
     KayakHost leader = hosts.stream().filter(h -> h.role() == Role.LEADER).findFirst().orElseThrow();
     KayakHost follower = hosts.stream().filter(h -> h != leader).findFirst().orElseThrow();
     client = NettyTransport.start(TransportConfig.builder().build());
-    byte[] call = AppendCall.newBuilder().addEvents(ByteString.copyFromUtf8("x")).build().toByteArray();
+    byte[] call = AppendCall.newBuilder().addEvents(ByteString.copyFromUtf8("x")).setSession(5).addSeqs(1)
+        .addSettleds(1).build().toByteArray();
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> client.call(follower.address(), Requests.APPEND, call, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS));
     RemoteException remote = assertInstanceOf(RemoteException.class, cause(e));

@@ -33,6 +33,8 @@ public final class SafetyChecker {
   private final Map<Long, Long> committedTerms = new HashMap<>();
   private long maxCommitted;
   private final Map<Long, Entry> applied = new HashMap<>();
+  /** Where each append id committed: a second index is an append that committed twice. */
+  private final Map<dev.bourne.kayak.api.AppendId, Long> committedIds = new HashMap<>();
   private long checks;
 
   /** A member is leader in {@code term}. */
@@ -104,6 +106,13 @@ public final class SafetyChecker {
       if (prev != null && !prev.equals(e)) {
         throw new SafetyViolation("State Machine Safety: " + id + " applied " + e + " where another member applied "
             + prev);
+      }
+      if (!e.id().isNone()) {
+        Long first = committedIds.putIfAbsent(e.id(), e.index());
+        if (first != null && first != e.index()) {
+          throw new SafetyViolation("Exactly once: append " + e.id() + " committed at " + first + " and again at "
+              + e.index());
+        }
       }
       committed(id, e.index(), e.term());
     }

@@ -59,19 +59,21 @@ class SegmentedLogTest {
     List<Entry> written = new ArrayList<>(entries(1, 5, 1));
     written.add(new Entry(6, 2, EntryKind.NOOP, new byte[0]));
     written.add(new Entry(7, 2, EntryKind.CONFIG, new byte[] {1, 2, 3}));
+    written.add(new Entry(8, 2, EntryKind.STD, new byte[] {9}, new dev.bourne.kayak.api.AppendId(-3, 12, 10)));
+    written.add(new Entry(9, 2, EntryKind.STD, new byte[0], new dev.bourne.kayak.api.AppendId(4, 1, 1)));
     try (SegmentedLog log = SegmentedLog.open(dir)) {
       log.append(written.subList(0, 3));
-      log.append(written.subList(3, 7));
-      assertEquals(written, log.read(1, 7, Long.MAX_VALUE));
+      log.append(written.subList(3, 9));
+      assertEquals(written, log.read(1, 9, Long.MAX_VALUE));
       log.sync();
     }
     try (SegmentedLog log = SegmentedLog.open(dir)) {
-      assertEquals(7, log.lastIndex());
+      assertEquals(9, log.lastIndex());
       assertEquals(2, log.termAt(7));
       assertEquals(1, log.termAt(5));
-      assertEquals(written, log.read(1, 7, Long.MAX_VALUE));
-      log.append(List.of(entry(8, 3)));
-      assertEquals(entry(8, 3), log.read(8, 8, 0).get(0));
+      assertEquals(written, log.read(1, 9, Long.MAX_VALUE), "append ids survive the disk");
+      log.append(List.of(entry(10, 3)));
+      assertEquals(entry(10, 3), log.read(10, 10, 0).get(0));
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import java.util.List;
@@ -24,15 +25,18 @@ class RequestCodecTest {
   @Test
   void everyRequestSurvivesTheWire() throws Exception {
     var append = RequestCodec.decodeAppend(RequestCodec.encode(
-        new RequestCodec.Append(Optional.of(cluster), List.of(new byte[] {1, 2}, new byte[0]), 250)));
+        new RequestCodec.Append(Optional.of(cluster), List.of(new byte[] {1, 2}, new byte[0]),
+            List.of(new AppendId(77, 5, 3), new AppendId(77, 6, 3)), 250)));
     assertEquals(2, append.events().size());
     assertArrayEquals(new byte[] {1, 2}, append.events().get(0));
     assertEquals(0, append.events().get(1).length);
     assertEquals(250, append.timeoutMs());
     assertEquals(Optional.of(cluster), append.cluster());
+    assertEquals(List.of(new AppendId(77, 5, 3), new AppendId(77, 6, 3)), append.ids());
 
-    assertEquals(new RequestCodec.Appended(7, 3),
-        RequestCodec.decodeAppended(RequestCodec.encode(new RequestCodec.Appended(7, 3))));
+    var appended = new RequestCodec.Appended(List.of(new RequestCodec.Run(7, 3, 2), new RequestCodec.Run(2, 1, 1)));
+    assertEquals(appended, RequestCodec.decodeAppended(RequestCodec.encode(appended)));
+    assertEquals(3, appended.events());
     var join = new RequestCodec.Join(Optional.empty(), a, HostPort.parse("127.0.0.1:7001"), 900);
     assertEquals(join, RequestCodec.decodeJoin(RequestCodec.encode(join)));
     var joined = new RequestCodec.Joined(cluster, a, Map.of(a, HostPort.parse("127.0.0.1:7001"),
@@ -57,8 +61,18 @@ class RequestCodecTest {
     byte[] noEvents = AppendCall.newBuilder().setTimeoutMs(5).build().toByteArray();
     assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppend(noEvents))
         .getMessage().contains("without events"));
-    byte[] zeroPosition = AppendReply.newBuilder().setFirstIndex(0).setTerm(1).build().toByteArray();
+    byte[] zeroPosition = AppendReply.newBuilder().addRuns(AppendRun.newBuilder().setFirstIndex(0).setTerm(1)
+        .setCount(1)).build().toByteArray();
     assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppended(zeroPosition));
+    byte[] noRuns = AppendReply.newBuilder().build().toByteArray();
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppended(noRuns));
+    byte[] idsMissing = AppendCall.newBuilder().addEvents(com.google.protobuf.ByteString.copyFrom(new byte[1]))
+        .setSession(9).build().toByteArray();
+    assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppend(idsMissing))
+        .getMessage().contains("seqs"));
+    byte[] noSession = AppendCall.newBuilder().addEvents(com.google.protobuf.ByteString.copyFrom(new byte[1]))
+        .addSeqs(1).addSettleds(1).build().toByteArray();
+    assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeAppend(noSession));
     byte[] shortId = LeaveCall.newBuilder().setMember(com.google.protobuf.ByteString.copyFrom(new byte[3]))
         .build().toByteArray();
     assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeLeave(shortId))
@@ -66,7 +80,10 @@ class RequestCodecTest {
     byte[] badAddress = JoinCall.newBuilder().setMember(WireCodec.peer(a, HostPort.parse("127.0.0.1:1")).toBuilder()
         .setAddress("no port here")).build().toByteArray();
     assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeJoin(badAddress));
-    assertThrows(IllegalArgumentException.class, () -> new RequestCodec.Append(Optional.empty(), List.of(), 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new RequestCodec.Append(Optional.empty(), List.of(), List.of(), 0));
+    assertThrows(IllegalArgumentException.class, () -> new RequestCodec.Append(Optional.empty(),
+        List.of(new byte[1], new byte[1]), List.of(new AppendId(1, 1, 1), new AppendId(2, 1, 1)), 0));
     byte[] shortCluster = BarrierCall.newBuilder().setCluster(com.google.protobuf.ByteString.copyFrom(new byte[5]))
         .build().toByteArray();
     assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeBarrier(shortCluster));

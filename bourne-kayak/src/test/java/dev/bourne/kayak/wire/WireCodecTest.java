@@ -28,7 +28,7 @@ class WireCodecTest {
     List<Message> all = List.of(
         new Message.VoteRequest(3, a, 10, 2, true, false),
         new Message.VoteResponse(3, a, false, true),
-        new Message.AppendRequest(4, a, 9, 2, List.of(new Entry(10, 4, EntryKind.STD, new byte[] {1, 2}),
+        new Message.AppendRequest(4, a, 9, 2, List.of(new Entry(10, 4, EntryKind.STD, new byte[] {1, 2}, new dev.bourne.kayak.api.AppendId(-5, 9, 3)),
             new Entry(11, 4, EntryKind.NOOP, new byte[0]), new Entry(12, 4, EntryKind.CONFIG, new byte[] {7})), 8),
         new Message.AppendResponse(4, a, false, 9, 5, 2),
         new Message.Heartbeat(4, a, 8, 77),

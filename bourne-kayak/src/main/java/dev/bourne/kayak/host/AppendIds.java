@@ -1,0 +1,97 @@
+package dev.bourne.kayak.host;
+
+import dev.bourne.kayak.api.AppendId;
+import dev.bourne.kayak.api.Entry;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The append ids of the entries in the local log, so that a leader recognizes a retry of an append
+ * whose entries it already has (committed, or appended by an earlier leader and still to commit)
+ * and answers it with those entries instead of appending a second copy. Built from the log itself
+ * (every member sees the same entries), so it survives leader changes and restarts.
+ *
+ * <p>Bounded: a session's ids below its {@code settled} mark are forgotten (no retry of them can
+ * come), and at most {@link #MAX_SESSIONS} sessions are kept (the one with the oldest entry goes
+ * first; a session lasts from a member's start to its stop).
+ *
+ * <p>Event-loop thread only.
+ */
+final class AppendIds {
+  static final int MAX_SESSIONS = 1024;
+
+  private static final class Session {
+    final TreeMap<Long, Long> indexBySeq = new TreeMap<>();
+    long settled;
+    long lastIndex;
+  }
+
+  private final Map<Long, Session> sessions = new HashMap<>();
+
+  /** Records entries appended to the local log, in index order. */
+  void appended(List<Entry> entries) {
+    for (Entry e : entries) {
+      AppendId id = e.id();
+      if (id.isNone()) {
+        continue;
+      }
+      Session s = sessions.computeIfAbsent(id.session(), k -> new Session());
+      s.indexBySeq.put(id.seq(), e.index());
+      s.lastIndex = Math.max(s.lastIndex, e.index());
+      if (id.settled() > s.settled) {
+        s.settled = id.settled();
+        s.indexBySeq.headMap(s.settled).clear();
+      }
+    }
+    while (sessions.size() > MAX_SESSIONS) {
+      evictOldest();
+    }
+  }
+
+  /** The local log lost every entry from {@code index} on (a conflicting suffix). */
+  void truncatedFrom(long index) {
+    for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+      Session s = it.next();
+      s.indexBySeq.values().removeIf(i -> i >= index);
+      if (s.indexBySeq.isEmpty() && s.lastIndex >= index) {
+        it.remove();
+      }
+    }
+  }
+
+  /** The index of the local entry with this id, or 0 if there is none. */
+  long indexOf(AppendId id) {
+    Session s = sessions.get(id.session());
+    if (s == null) {
+      return 0;
+    }
+    Long index = s.indexBySeq.get(id.seq());
+    return index == null ? 0 : index;
+  }
+
+  /** True if the id's session declared it finished: nobody waits for it any more. */
+  boolean settled(AppendId id) {
+    Session s = sessions.get(id.session());
+    return s != null && id.seq() < s.settled;
+  }
+
+  /** Ids held, over all sessions (for tests and metrics). */
+  int size() {
+    return sessions.values().stream().mapToInt(s -> s.indexBySeq.size()).sum();
+  }
+
+  private void evictOldest() {
+    Long oldest = null;
+    long min = Long.MAX_VALUE;
+    for (Map.Entry<Long, Session> e : sessions.entrySet()) {
+      if (e.getValue().lastIndex < min) {
+        min = e.getValue().lastIndex;
+        oldest = e.getKey();
+      }
+    }
+    sessions.remove(oldest);
+  }
+}
