@@ -58,7 +58,8 @@ public final class Kayak {
   }
 
   private static Transport transport(KayakConfig config) {
-    int frame = Math.max(TransportConfig.DEFAULT_MAX_FRAME_BYTES, config.maxBytesPerMessage() * 2 + (64 << 10));
+    int frame = Math.max(TransportConfig.DEFAULT_MAX_FRAME_BYTES,
+        Math.max(config.maxBytesPerMessage(), config.snapshotChunkBytes()) * 2 + (64 << 10));
     return NettyTransport.start(TransportConfig.builder().bind(config.bind()).maxFrameBytes(frame).build());
   }
 

@@ -33,6 +33,10 @@ import java.util.Objects;
  * @param checkQuorum whether a leader steps down when it has not heard from a quorum for an
  *     election timeout, and followers ignore votes while they hear from a leader (default on; leases
  *     for removed members depend on it)
+ * @param snapshotRetainEntries entries kept in the log behind a snapshot, so that a follower a
+ *     little behind is served from the log rather than sent the snapshot (default 5,000)
+ * @param snapshotChunkBytes the size of the chunks a snapshot is sent to a follower in (default 1
+ *     MiB; four are in flight at a time)
  */
 public record KayakConfig(
     Path dataDir,
@@ -49,7 +53,9 @@ public record KayakConfig(
     Duration appendTimeout,
     Duration joinTimeout,
     boolean preVote,
-    boolean checkQuorum) {
+    boolean checkQuorum,
+    int snapshotRetainEntries,
+    int snapshotChunkBytes) {
 
   /** @throws dev.bourne.common.config.ConfigException naming the first invalid key */
   public KayakConfig {
@@ -73,6 +79,8 @@ public record KayakConfig(
     ConfigCheck.positive(requestTimeout, "kayak.request-timeout");
     ConfigCheck.positive(appendTimeout, "kayak.append-timeout");
     ConfigCheck.positive(joinTimeout, "kayak.join-timeout");
+    ConfigCheck.inRange(snapshotRetainEntries, 0, 1 << 30, "kayak.snapshot-retain-entries");
+    ConfigCheck.inRange(snapshotChunkBytes, 256, 16 << 20, "kayak.snapshot-chunk-bytes");
   }
 
   /** A builder with the defaults, storing data in {@code dataDir}. */
@@ -102,6 +110,8 @@ public record KayakConfig(
     private Duration joinTimeout = Duration.ofSeconds(60);
     private boolean preVote = true;
     private boolean checkQuorum = true;
+    private int snapshotRetainEntries = 5000;
+    private int snapshotChunkBytes = 1 << 20;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -185,7 +195,19 @@ public record KayakConfig(
     public KayakConfig build() {
       return new KayakConfig(dataDir, bind, tick, electionTicks, heartbeatTicks, maxInflightMessages,
           maxEntriesPerMessage, maxBytesPerMessage, maxEntryBytes, segmentBytes, requestTimeout, appendTimeout,
-          joinTimeout, preVote, checkQuorum);
+          joinTimeout, preVote, checkQuorum, snapshotRetainEntries, snapshotChunkBytes);
+    }
+
+    /** @see KayakConfig#snapshotChunkBytes() */
+    public Builder snapshotChunkBytes(int value) {
+      this.snapshotChunkBytes = value;
+      return this;
+    }
+
+    /** @see KayakConfig#snapshotRetainEntries() */
+    public Builder snapshotRetainEntries(int value) {
+      this.snapshotRetainEntries = value;
+      return this;
     }
   }
 }

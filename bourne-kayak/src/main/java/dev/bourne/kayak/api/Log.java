@@ -47,4 +47,22 @@ public interface Log {
    * @throws IllegalArgumentException if {@code fromIndex} is below 1
    */
   Subscription listen(long fromIndex);
+
+  /**
+   * Compacts the log: {@code state} is the application's state as of index {@code until} (every
+   * entry up to it applied, and acknowledged with {@code Sync.ack}). Kayak writes it as a snapshot,
+   * durably (temporary file, checksum, fsync, atomic rename, directory fsync; the previous snapshot
+   * is removed only after that), then drops the log up to {@code until} minus {@code
+   * KayakConfig.snapshotRetainEntries}. Restarts begin from the latest snapshot and the log after it;
+   * a subscription behind the log's start gets {@link CompactedException}. {@code state} is read on
+   * another thread: it must not change until the future completes.
+   *
+   * @return completes with {@code until} once the snapshot is durable and the log compacted; fails
+   *     with {@link StorageException}, or with {@link IllegalArgumentException} if {@code until} was
+   *     not acknowledged yet or is not above the latest snapshot
+   */
+  java.util.concurrent.CompletableFuture<Long> compact(long until, Iterable<byte[]> state);
+
+  /** The latest durable snapshot (taken here or received from a leader), if any. */
+  java.util.Optional<Snapshot> snapshot();
 }

@@ -22,6 +22,8 @@ public interface Subscription extends AutoCloseable {
    * up to {@code maxEntries} of them, advancing the position; an empty list if none came in time.
    *
    * @throws dev.bourne.common.error.ClosedException if the subscription or the host closed
+   * @throws CompactedException if the next entry was compacted into a snapshot: reload from
+   *     {@code Log.snapshot()} and listen from its index + 1
    * @throws InterruptedException if the thread was interrupted while waiting
    */
   List<Entry> poll(int maxEntries, Duration timeout) throws InterruptedException;

@@ -21,6 +21,15 @@ final class ConfigState {
    * below the commit index is found (or the log's first index is reached).
    */
   static ConfigState recover(RaftLog log) {
+    return recover(log, Membership.EMPTY);
+  }
+
+  /**
+   * As {@link #recover(RaftLog)}; if no CONFIG entry at or below the commit index is left in the log
+   * (it was compacted), {@code compacted} (the configuration a snapshot recorded) is the one before
+   * the log's first index.
+   */
+  static ConfigState recover(RaftLog log, Membership compacted) {
     ConfigState s = new ConfigState();
     long hi = log.lastIndex();
     long lo = log.firstIndex();
@@ -40,11 +49,20 @@ final class ConfigState {
         }
       }
       if (done) {
-        break;
+        return s;
       }
       hi = from - 1;
     }
+    if (!compacted.equals(Membership.EMPTY)) {
+      s.byIndex.put(log.firstIndex() - 1, compacted);
+    }
     return s;
+  }
+
+  /** The log was replaced by a snapshot ending at {@code index} with {@code membership}. */
+  void restore(long index, Membership membership) {
+    byIndex.clear();
+    byIndex.put(index, membership);
   }
 
   /** The effective configuration ({@link Membership#EMPTY} before any CONFIG entry). */

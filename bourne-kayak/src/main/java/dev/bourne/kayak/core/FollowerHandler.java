@@ -4,6 +4,7 @@ import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.core.Message.AppendRequest;
 import dev.bourne.kayak.core.Message.AppendResponse;
 import dev.bourne.kayak.core.Message.Heartbeat;
+import dev.bourne.kayak.core.Message.InstallSnapshot;
 import dev.bourne.kayak.core.Message.HeartbeatResponse;
 import java.util.List;
 
@@ -51,6 +52,33 @@ final class FollowerHandler {
 
   private void ack(AppendRequest r, long index) {
     core.outbox().send(r.from(), new AppendResponse(core.term(), core.self(), true, index, 0, 0));
+  }
+
+  /**
+   * Installs the leader's snapshot (Raft section 7): if this log already holds its last entry,
+   * everything up to it is committed and the entries after it stay; otherwise the whole log is
+   * replaced by the snapshot, the host resets storage to start after it, and the configuration
+   * becomes the snapshot's. Acknowledged once storage is reset.
+   */
+  void onInstall(InstallSnapshot m) {
+    RaftLog log = core.log();
+    if (m.index() <= log.committed()) {
+      core.outbox().send(m.from(), new AppendResponse(core.term(), core.self(), true, log.committed(), 0, 0));
+      return;
+    }
+    if (log.matchTerm(m.index(), m.snapshotTerm())) {
+      log.commitTo(m.index());
+      core.onCommitted();
+      core.outbox().send(m.from(), new AppendResponse(core.term(), core.self(), true, m.index(), 0, 0));
+      return;
+    }
+    log.restore(m.index(), m.snapshotTerm());
+    core.configs().restore(m.index(), m.membership());
+    core.applyMembership();
+    core.outbox().installIndex = m.index();
+    core.outbox().installTerm = m.snapshotTerm();
+    core.outbox().afterPersist.add(new Outbound(m.from(),
+        new AppendResponse(core.term(), core.self(), true, m.index(), 0, 0)));
   }
 
   private void reject(AppendRequest r) {

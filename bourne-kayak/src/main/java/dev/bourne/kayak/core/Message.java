@@ -38,7 +38,9 @@ public sealed interface Message {
     /** {@link HeartbeatResponse}. */
     HEARTBEAT_RESPONSE,
     /** {@link TimeoutNow}. */
-    TIMEOUT_NOW
+    TIMEOUT_NOW,
+    /** {@link InstallSnapshot}. */
+    INSTALL_SNAPSHOT
   }
 
   /**
@@ -195,6 +197,31 @@ public sealed interface Message {
     /** @throws NullPointerException if a reference component is null */
     public TimeoutNow {
       Objects.requireNonNull(from, "from");
+    }
+  }
+
+  /**
+   * The leader's snapshot is complete and durable in this member's snapshot storage: install it.
+   * Never sent on the wire: the host builds it once it received and verified every chunk, so that
+   * the core applies the leader's term and leadership exactly as for an append.
+   *
+   * @param term the leader's term
+   * @param from the leader
+   * @param index the snapshot's last included index
+   * @param snapshotTerm the term of that entry
+   * @param membership the configuration at that index
+   */
+  record InstallSnapshot(long term, NodeId from, long index, long snapshotTerm, Membership membership)
+      implements Message {
+    @Override
+    public Kind kind() {
+      return Kind.INSTALL_SNAPSHOT;
+    }
+
+    /** @throws NullPointerException if a reference component is null */
+    public InstallSnapshot {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(membership, "membership");
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.bourne.kayak.core;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.core.Message.AppendRequest;
 import dev.bourne.kayak.core.Message.AppendResponse;
+import dev.bourne.kayak.core.Message.InstallSnapshot;
 import dev.bourne.kayak.core.Message.VoteRequest;
 
 /**
@@ -44,6 +45,10 @@ final class MessageChecks {
         yield r.lastIndex() >= 0 && r.lastTerm() >= 0;
       }
       case VOTE_RESPONSE, HEARTBEAT, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> true;
+      case INSTALL_SNAPSHOT -> {
+        InstallSnapshot r = (InstallSnapshot) m;
+        yield r.index() >= 1 && r.snapshotTerm() >= 1 && r.snapshotTerm() <= r.term();
+      }
     };
   }
 

@@ -14,6 +14,9 @@ final class Outbox {
   final List<Outbound> afterPersist = new ArrayList<>();
   final List<ReadResult> reads = new ArrayList<>();
   final LinkedHashSet<NodeId> needSnapshot = new LinkedHashSet<>();
+  /** A snapshot to install in storage before this Ready's writes: its index (0 = none) and term. */
+  long installIndex;
+  long installTerm;
   boolean membershipChanged;
 
   void send(NodeId to, Message m) {
@@ -30,12 +33,13 @@ final class Outbox {
       case APPEND_REQUEST, HEARTBEAT, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> true;
       case VOTE_REQUEST -> ((Message.VoteRequest) m).preVote();
       case VOTE_RESPONSE -> ((Message.VoteResponse) m).preVote();
-      case APPEND_RESPONSE -> false;
+      case APPEND_RESPONSE, INSTALL_SNAPSHOT -> false;
     };
   }
 
   boolean isEmpty() {
-    return now.isEmpty() && afterPersist.isEmpty() && reads.isEmpty() && needSnapshot.isEmpty() && !membershipChanged;
+    return now.isEmpty() && afterPersist.isEmpty() && reads.isEmpty() && needSnapshot.isEmpty() && !membershipChanged
+        && installIndex == 0;
   }
 
   void clear() {
@@ -43,6 +47,8 @@ final class Outbox {
     afterPersist.clear();
     reads.clear();
     needSnapshot.clear();
+    installIndex = 0;
+    installTerm = 0;
     membershipChanged = false;
   }
 }

@@ -8,6 +8,7 @@ import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.core.Message.AppendRequest;
 import dev.bourne.kayak.core.Message.AppendResponse;
 import dev.bourne.kayak.core.Message.Heartbeat;
+import dev.bourne.kayak.core.Message.InstallSnapshot;
 import dev.bourne.kayak.core.Message.HeartbeatResponse;
 import dev.bourne.kayak.core.Message.TimeoutNow;
 import dev.bourne.kayak.core.Message.VoteRequest;
@@ -109,6 +110,16 @@ public final class RaftCore {
    */
   public RaftCore(NodeId self, RaftConfig config, LogStorage storage, HardState hardState, long appliedIndex,
       Random random) {
+    this(self, config, storage, hardState, appliedIndex, random, Membership.EMPTY);
+  }
+
+  /**
+   * As {@link #RaftCore(NodeId, RaftConfig, LogStorage, HardState, long, Random)}, for a log whose
+   * prefix was compacted into a snapshot: {@code snapshotMembership} is the configuration at the
+   * snapshot, in effect unless a CONFIG entry after the log's compacted prefix replaces it.
+   */
+  public RaftCore(NodeId self, RaftConfig config, LogStorage storage, HardState hardState, long appliedIndex,
+      Random random, Membership snapshotMembership) {
     this.self = Objects.requireNonNull(self, "self");
     this.config = Objects.requireNonNull(config, "config");
     this.random = Objects.requireNonNull(random, "random");
@@ -119,7 +130,7 @@ public final class RaftCore {
           + storage.lastIndex() + "]");
     }
     this.log = new RaftLog(storage, Math.max(hardState.commitIndex(), appliedIndex), appliedIndex);
-    this.configs = ConfigState.recover(log);
+    this.configs = ConfigState.recover(log, Objects.requireNonNull(snapshotMembership, "snapshotMembership"));
     this.tracker = new ProgressTracker(self, config.maxInflightMessages());
     this.tracker.setMembership(configs.current(), log.lastIndex() + 1);
     this.term = hardState.term();
@@ -148,6 +159,32 @@ public final class RaftCore {
     configs.appended(List.of(first));
     applyMembership();
     log.commitTo(1);
+  }
+
+  /**
+   * The host could not get a snapshot to {@code follower} (it failed, or timed out): go back to
+   * probing it, which asks for a snapshot again if it still needs one.
+   */
+  public void snapshotFailed(NodeId follower) {
+    Progress pr = tracker.get(follower);
+    if (role == Role.LEADER && pr != null && pr.state == ProgressState.SNAPSHOT) {
+      pr.becomeProbe();
+      replication.sendAppends(follower, pr, true);
+    }
+  }
+
+  /**
+   * The host got the snapshot ending at {@code index} installed on {@code follower}: probe it right
+   * after the snapshot. (Its acknowledgement may be lost; without this the follower would wait in
+   * SNAPSHOT state for ever.)
+   */
+  public void snapshotSent(NodeId follower, long index) {
+    Progress pr = tracker.get(follower);
+    if (role == Role.LEADER && pr != null && pr.state == ProgressState.SNAPSHOT) {
+      pr.becomeProbe();
+      pr.next = Math.max(pr.match, index) + 1;
+      replication.sendAppends(follower, pr, true);
+    }
   }
 
   /** Handles a message from a peer. Stale, duplicated and reordered messages are safe. */
@@ -201,6 +238,13 @@ public final class RaftCore {
       case TIMEOUT_NOW -> {
         elections.onTimeoutNow((TimeoutNow) m);
         yield true;
+      }
+      case INSTALL_SNAPSHOT -> {
+        boolean ok = followLeader(m.from());
+        if (ok) {
+          follower.onInstall((InstallSnapshot) m);
+        }
+        yield ok;
       }
     };
   }
@@ -393,7 +437,7 @@ public final class RaftCore {
     reportedStatus = st;
     Ready r = new Ready(hs, truncateFrom, toWrite, outbox.now, outbox.afterPersist, committed, outbox.reads,
         statusChange, outbox.membershipChanged ? Optional.of(tracker.membership()) : Optional.empty(),
-        new ArrayList<>(outbox.needSnapshot));
+        new ArrayList<>(outbox.needSnapshot), outbox.installIndex, outbox.installTerm);
     outbox.clear();
     return r;
   }

@@ -20,6 +20,9 @@ final class RaftLog {
   private final Unstable unstable;
   private long committed;
   private long delivered;
+  /** The last snapshot installed over this log ({@link #restore}), until storage catches up. */
+  private long restoredIndex;
+  private long restoredTerm;
 
   RaftLog(LogStorage storage, long recoveredCommit, long applied) {
     this.storage = storage;
@@ -39,7 +42,7 @@ final class RaftLog {
 
   /** The first index still readable. */
   long firstIndex() {
-    return storage.firstIndex();
+    return Math.max(storage.firstIndex(), restoredIndex + 1);
   }
 
   /** Every index up to this one is durable in storage. */
@@ -63,7 +66,10 @@ final class RaftLog {
     if (unstable.contains(index)) {
       return unstable.get(index).term();
     }
-    if (index < storage.snapshotIndex()) {
+    if (index == restoredIndex) {
+      return restoredTerm;
+    }
+    if (index < restoredIndex || index < storage.snapshotIndex()) {
       return -1;
     }
     return storage.termAt(index);
@@ -79,7 +85,7 @@ final class RaftLog {
    * (at least one), or null if {@code from} was compacted away.
    */
   List<Entry> entries(long from, long to, int maxCount, long maxBytes) {
-    if (from < storage.firstIndex()) {
+    if (from < firstIndex()) {
       return null;
     }
     to = Math.min(Math.min(to, lastIndex()), from + maxCount - 1);
@@ -139,6 +145,22 @@ final class RaftLog {
       throw new IllegalStateException("bug: truncating committed entry " + batch.get(0).index() + " <= " + committed);
     }
     unstable.truncateAndAppend(batch);
+  }
+
+  /**
+   * Replaces the whole log by a snapshot ending at {@code (index, term)}: everything up to it is
+   * committed and delivered (the application reloads from the snapshot), nothing after it remains.
+   * Storage is reset by the host; until then the core reads nothing at or below {@code index}.
+   */
+  void restore(long index, long term) {
+    if (index <= committed) {
+      throw new IllegalStateException("bug: restoring a snapshot at " + index + " <= commit index " + committed);
+    }
+    unstable.restore(index);
+    restoredIndex = index;
+    restoredTerm = term;
+    committed = index;
+    delivered = index;
   }
 
   void commitTo(long index) {

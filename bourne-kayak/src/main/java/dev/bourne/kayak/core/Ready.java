@@ -35,8 +35,12 @@ import java.util.Optional;
  * @param reads results of read-index requests
  * @param status the new role / term / leader, if any of them changed
  * @param membership the new effective configuration, if it changed (appended or rolled back)
- * @param needSnapshot followers that need entries this leader has compacted away (snapshots are a
- *     later feature; until then such a follower stays behind)
+ * @param needSnapshot followers that need entries this leader has compacted away: the host sends
+ *     them the latest snapshot and reports a failure with {@link RaftCore#snapshotFailed}
+ * @param installIndex if not 0, the log was replaced by the snapshot ending at this index (durable
+ *     in snapshot storage): before this Ready's writes, storage drops every entry and restarts
+ *     after {@code (installIndex, installTerm)}
+ * @param installTerm the term at {@code installIndex}
  */
 public record Ready(
     Optional<HardState> hardState,
@@ -48,7 +52,9 @@ public record Ready(
     List<ReadResult> reads,
     Optional<Status> status,
     Optional<Membership> membership,
-    List<NodeId> needSnapshot) {
+    List<NodeId> needSnapshot,
+    long installIndex,
+    long installTerm) {
 
   /** @throws NullPointerException if a reference component is null */
   public Ready {
@@ -74,7 +80,8 @@ public record Ready(
         && reads.isEmpty()
         && status.isEmpty()
         && membership.isEmpty()
-        && needSnapshot.isEmpty();
+        && needSnapshot.isEmpty()
+        && installIndex == 0;
   }
 
   /** The last entry to write, if any: what to pass to {@link RaftCore#persisted} once durable. */

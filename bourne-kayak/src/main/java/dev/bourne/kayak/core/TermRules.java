@@ -53,7 +53,7 @@ final class TermRules {
       // a granted PreVote carries the term we would campaign in, not a newer one
       case VOTE_RESPONSE -> ((VoteResponse) m).preVote() && ((VoteResponse) m).granted() ? Action.ANSWER_ONLY
           : Action.ADOPT;
-      case APPEND_REQUEST, HEARTBEAT, TIMEOUT_NOW -> Action.FOLLOW_SENDER;
+      case APPEND_REQUEST, HEARTBEAT, TIMEOUT_NOW, INSTALL_SNAPSHOT -> Action.FOLLOW_SENDER;
       case APPEND_RESPONSE, HEARTBEAT_RESPONSE -> Action.ADOPT;
     };
     switch (action) {
@@ -67,7 +67,7 @@ final class TermRules {
   /** Tells a stale leader or candidate about the newer term so it steps down. */
   private void onLowerTerm(Message m) {
     Message reply = switch (m.kind()) {
-      case APPEND_REQUEST, HEARTBEAT -> new AppendResponse(core.term(), core.self(), false, 0, 0, 0);
+      case APPEND_REQUEST, HEARTBEAT, INSTALL_SNAPSHOT -> new AppendResponse(core.term(), core.self(), false, 0, 0, 0);
       case VOTE_REQUEST -> new VoteResponse(core.term(), core.self(), ((VoteRequest) m).preVote(), false);
       case VOTE_RESPONSE, APPEND_RESPONSE, HEARTBEAT_RESPONSE, TIMEOUT_NOW -> null;
     };

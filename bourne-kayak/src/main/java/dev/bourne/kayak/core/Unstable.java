@@ -70,6 +70,17 @@ final class Unstable {
     entries.addAll(batch);
   }
 
+  /**
+   * The log was replaced by a snapshot ending at {@code index}: nothing is pending any more (the
+   * host resets storage, after any write it was already given).
+   */
+  void restore(long index) {
+    entries.clear();
+    offset = index + 1;
+    handedOut = index;
+    truncateFrom = 0;
+  }
+
   /** Storage reports everything up to {@code (index, term)} durable. */
   void stableTo(long index, long term) {
     if (!contains(index) || get(index).term() != term || index > handedOut) {

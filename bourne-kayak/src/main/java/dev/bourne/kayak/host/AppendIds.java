@@ -23,8 +23,11 @@ import java.util.TreeMap;
 final class AppendIds {
   static final int MAX_SESSIONS = 1024;
 
+  /** Where an id's entry is: index and term (the term outlives the entry once it is compacted). */
+  record Pos(long index, long term) {}
+
   private static final class Session {
-    final TreeMap<Long, Long> indexBySeq = new TreeMap<>();
+    final TreeMap<Long, Pos> indexBySeq = new TreeMap<>();
     long settled;
     long lastIndex;
   }
@@ -39,7 +42,7 @@ final class AppendIds {
         continue;
       }
       Session s = sessions.computeIfAbsent(id.session(), k -> new Session());
-      s.indexBySeq.put(id.seq(), e.index());
+      s.indexBySeq.put(id.seq(), new Pos(e.index(), e.term()));
       s.lastIndex = Math.max(s.lastIndex, e.index());
       if (id.settled() > s.settled) {
         s.settled = id.settled();
@@ -55,7 +58,7 @@ final class AppendIds {
   void truncatedFrom(long index) {
     for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
       Session s = it.next();
-      s.indexBySeq.values().removeIf(i -> i >= index);
+      s.indexBySeq.values().removeIf(p -> p.index() >= index);
       if (s.indexBySeq.isEmpty() && s.lastIndex >= index) {
         it.remove();
       }
@@ -64,12 +67,14 @@ final class AppendIds {
 
   /** The index of the local entry with this id, or 0 if there is none. */
   long indexOf(AppendId id) {
+    Pos p = find(id);
+    return p == null ? 0 : p.index();
+  }
+
+  /** Where the local entry with this id is (in the log or in the snapshot), or null. */
+  Pos find(AppendId id) {
     Session s = sessions.get(id.session());
-    if (s == null) {
-      return 0;
-    }
-    Long index = s.indexBySeq.get(id.seq());
-    return index == null ? 0 : index;
+    return s == null ? null : s.indexBySeq.get(id.seq());
   }
 
   /** True if the id's session declared it finished: nobody waits for it any more. */
@@ -93,5 +98,58 @@ final class AppendIds {
       }
     }
     sessions.remove(oldest);
+  }
+
+  /**
+   * The ids of entries at or below {@code maxIndex}, for a snapshot at that index: ids above it may
+   * belong to entries a member installing the snapshot never gets.
+   */
+  byte[] export(long maxIndex) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeInt(sessions.size());
+      for (Map.Entry<Long, Session> e : sessions.entrySet()) {
+        Session s = e.getValue();
+        Map<Long, Pos> kept = s.indexBySeq.entrySet().stream().filter(x -> x.getValue().index() <= maxIndex)
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        out.writeLong(e.getKey());
+        out.writeLong(s.settled);
+        out.writeLong(Math.min(s.lastIndex, maxIndex));
+        out.writeInt(kept.size());
+        for (Map.Entry<Long, Pos> k : kept.entrySet()) {
+          out.writeLong(k.getKey());
+          out.writeLong(k.getValue().index());
+          out.writeLong(k.getValue().term());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e); // in memory
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Replaces the record with one read from a snapshot ({@link #export}).
+   *
+   * @throws IllegalArgumentException if the bytes are malformed
+   */
+  void load(byte[] bytes) {
+    sessions.clear();
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        Session s = new Session();
+        long session = in.readLong();
+        s.settled = in.readLong();
+        s.lastIndex = in.readLong();
+        int ids = in.readInt();
+        for (int j = 0; j < ids; j++) {
+          s.indexBySeq.put(in.readLong(), new Pos(in.readLong(), in.readLong()));
+        }
+        sessions.put(session, s);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("malformed append ids in a snapshot: " + e, e);
+    }
   }
 }

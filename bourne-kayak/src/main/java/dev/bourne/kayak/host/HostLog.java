@@ -53,4 +53,15 @@ final class HostLog implements Log {
     }
     return new LogSubscription(host.log, host.commits, fromIndex);
   }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Long> compact(long until, Iterable<byte[]> state) {
+    Objects.requireNonNull(state, "state");
+    return host.compact(until, state);
+  }
+
+  @Override
+  public java.util.Optional<dev.bourne.kayak.api.Snapshot> snapshot() {
+    return host.snapshots.latest().map(meta -> SnapshotContent.view(host.snapshots, meta));
+  }
 }

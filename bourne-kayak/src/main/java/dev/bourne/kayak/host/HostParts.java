@@ -5,6 +5,7 @@ import dev.bourne.common.time.Scheduler;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.core.LogStorage;
 import dev.bourne.kayak.core.MetaStorage;
+import dev.bourne.kayak.core.SnapshotStorage;
 import dev.bourne.net.Transport;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Random;
  * @param transport messages and calls to peers
  * @param log the durable Raft log
  * @param meta hard state and the host's small named values
+ * @param snapshots the durable snapshots of the application state
  * @param loopWorkers where the event loop runs
  * @param writerWorkers where the storage writer runs (group commit)
  * @param owned closed, in order, when the host shuts down (a transport or scheduler made for it)
@@ -31,7 +33,7 @@ import java.util.Random;
  * @param probe what the simulator observes; {@link HostProbe#NONE} in production
  */
 public record HostParts(KayakConfig config, Scheduler scheduler, Random random, Transport transport,
-    LogStorage log, MetaStorage meta, Workers loopWorkers, Workers writerWorkers, List<AutoCloseable> owned,
+    LogStorage log, MetaStorage meta, SnapshotStorage snapshots, Workers loopWorkers, Workers writerWorkers, List<AutoCloseable> owned,
     int inlineWriteMaxEntries, HostProbe probe) {
 
   /** The inline-write limit of production hosts. */
@@ -50,6 +52,7 @@ public record HostParts(KayakConfig config, Scheduler scheduler, Random random, 
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(meta, "meta");
+    Objects.requireNonNull(snapshots, "snapshots");
     Objects.requireNonNull(loopWorkers, "loopWorkers");
     Objects.requireNonNull(writerWorkers, "writerWorkers");
     owned = List.copyOf(owned);

@@ -20,7 +20,10 @@ final class HostSync implements Sync {
     // The acknowledged index becomes the commit index after a restart, so it must never run ahead
     // of what this member knows is committed: an entry appended elsewhere may still sit here as an
     // uncommitted, conflicting entry at that index.
-    long committed = host.commits.index();
+    // A snapshot's index is committed too (an installed one may be ahead of the commit index here
+    // until storage starts after it).
+    long committed = Math.max(host.commits.index(),
+        host.snapshots.latest().map(dev.bourne.kayak.core.SnapshotStorage.Meta::index).orElse(0L));
     if (index < 0 || index > committed) {
       throw new IllegalArgumentException(
           "cannot acknowledge index " + index + ": only entries up to " + committed + " are committed on this member");

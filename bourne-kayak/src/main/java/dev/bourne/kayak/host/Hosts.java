@@ -5,6 +5,7 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.Scheduler;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
+import dev.bourne.kayak.storage.FileSnapshotStorage;
 import dev.bourne.kayak.storage.MapDbMetaStorage;
 import dev.bourne.kayak.storage.SegmentedLog;
 import dev.bourne.kayak.storage.SegmentedLogOptions;
@@ -38,10 +39,18 @@ public final class Hosts {
     SegmentedLog log = SegmentedLog.open(config.dataDir().resolve("log"), SegmentedLogOptions.builder()
         .segmentBytes(config.segmentBytes()).maxEntryBytes(config.maxEntryBytes()).build());
     MapDbMetaStorage meta;
+    FileSnapshotStorage snapshots;
     try {
       meta = MapDbMetaStorage.open(config.dataDir().resolve("meta.db"));
     } catch (RuntimeException e) {
       log.close();
+      throw e;
+    }
+    try {
+      snapshots = FileSnapshotStorage.open(config.dataDir().resolve("snapshots"));
+    } catch (RuntimeException e) {
+      log.close();
+      meta.close();
       throw e;
     }
     Scheduler timer = Scheduler.system("kayak-timer-" + transport.localAddress().port());
@@ -52,7 +61,8 @@ public final class Hosts {
     }
     owned.add(log);
     owned.add(meta);
-    return new HostParts(config, timer, new Random(new SecureRandom().nextLong()), transport, log, meta,
+    owned.add(snapshots);
+    return new HostParts(config, timer, new Random(new SecureRandom().nextLong()), transport, log, meta, snapshots,
         Workers.threads(), Workers.threads(), owned, HostParts.DEFAULT_INLINE_WRITE_MAX_ENTRIES, HostProbe.NONE);
   }
 

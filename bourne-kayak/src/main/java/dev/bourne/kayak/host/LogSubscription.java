@@ -37,8 +37,7 @@ final class LogSubscription implements Subscription {
       return List.of();
     }
     if (position < storage.firstIndex()) {
-      throw new IllegalStateException("entries from " + position + " were compacted; the log starts at "
-          + storage.firstIndex());
+      throw new dev.bourne.kayak.api.CompactedException(position, storage.firstIndex());
     }
     long to = Math.min(committed, position + maxEntries - 1);
     List<Entry> out = storage.read(position, to, MAX_BYTES_PER_POLL);

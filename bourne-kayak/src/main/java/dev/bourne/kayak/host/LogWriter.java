@@ -37,8 +37,19 @@ final class LogWriter implements AutoCloseable {
    * @param truncateFrom first index of a suffix to remove before appending, or 0
    * @param entries entries to append
    * @param afterDurable messages to send once this batch (and every earlier one) is durable
+   * @param compactTo after the entries, drop the log up to this index (its term {@code
+   *     compactTerm}), or 0: a snapshot covering it is durable
+   * @param onDurable run (on the writer's thread) once this batch is durable, or null
+   * @param installIndex if not 0, first replace the whole log by an installed snapshot ending at
+   *     {@code (installIndex, installTerm)}: the log then starts after it
    */
-  record Batch(long seq, long truncateFrom, List<Entry> entries, List<Outbound> afterDurable) {}
+  record Batch(long seq, long truncateFrom, List<Entry> entries, List<Outbound> afterDurable, long compactTo,
+      long compactTerm, Runnable onDurable, long installIndex, long installTerm) {
+    /** A batch of log writes only. */
+    Batch(long seq, long truncateFrom, List<Entry> entries, List<Outbound> afterDurable) {
+      this(seq, truncateFrom, entries, afterDurable, 0, 0, null, 0, 0);
+    }
+  }
 
   /** What the writer reports back. */
   interface Listener {
@@ -148,11 +159,19 @@ final class LogWriter implements AutoCloseable {
     List<Outbound> toSend = new ArrayList<>();
     for (Batch b : round) {
       toSend.addAll(b.afterDurable());
+      if (b.installIndex() > 0) {
+        flush(pending);
+        resetTo(b.installIndex(), b.installTerm());
+      }
       if (b.truncateFrom() > 0) {
         flush(pending);
         storage.truncateSuffix(b.truncateFrom());
       }
       pending.addAll(b.entries());
+      if (b.compactTo() > storage.snapshotIndex()) {
+        flush(pending);
+        storage.compactPrefix(b.compactTo(), b.compactTerm());
+      }
     }
     flush(pending);
     storage.sync();
@@ -163,6 +182,27 @@ final class LogWriter implements AutoCloseable {
     listener.durable(seq, last, storage.termAt(last), toSend);
     // only now: an inline write that this lets through must not overtake these acknowledgements
     durableSeq = seq;
+    for (Batch b : round) {
+      if (b.onDurable() != null) {
+        b.onDurable().run();
+      }
+    }
+  }
+
+  /**
+   * Restarts the log after a snapshot's last entry {@code (index, term)}. Only a suffix from
+   * {@code index} whose term differs is truncated (those entries are above the commit index);
+   * everything before goes in one compaction, so a reader sees the committed entries either
+   * still there or compacted, never missing.
+   */
+  private void resetTo(long index, long term) {
+    if (index <= storage.snapshotIndex()) {
+      return;
+    }
+    if (storage.lastIndex() >= index && storage.termAt(index) != term) {
+      storage.truncateSuffix(index);
+    }
+    storage.compactPrefix(index, term);
   }
 
   private void flush(List<Entry> pending) {

@@ -83,32 +83,49 @@ final class MembershipRequests {
         host.transport.localAddress(), host.config.requestTimeout().toMillis()));
     java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger(seeds.size());
     for (HostPort seed : seeds) {
-      host.transport.call(seed, JOIN, call, host.config.requestTimeout()).whenComplete((reply, error) -> {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (e == null) {
-          try {
-            ClusterId theirs = RequestCodec.decodeJoined(reply).cluster();
-            if (!theirs.equals(mine)) {
-              out.completeExceptionally(host.mismatch(theirs, "the member at " + seed));
-            }
-            out.complete(null);
-            return;
-          } catch (MalformedMessageException bad) {
-            e = bad;
-          }
-        }
-        if (e instanceof RemoteException re && re.code().equals(ClusterMismatchException.CODE)) {
-          out.completeExceptionally(ClusterMismatchException.from(re).map(Throwable.class::cast).orElse(re));
-        } else if (e instanceof RemoteException) {
-          out.complete(null); // it checked the cluster before refusing otherwise (NOT_LEADER, ...)
-        } else if (unanswered.decrementAndGet() == 0) {
-          LOG.info("{}: none of {} answered; resuming cluster {} from the data directory", host.id.shortString(),
-              seeds, mine.shortString());
-          out.complete(null);
-        }
-      });
+      confirmThrough(seed, call, mine, unanswered, seeds, out, true);
     }
     return out;
+  }
+
+  /**
+   * One attempt of {@link #confirmCluster}; a NOT_LEADER answer is followed to the leader once, so
+   * that the leader learns where this member listens now (a leader elected while it was down may
+   * never have known, and would not reach it).
+   */
+  private void confirmThrough(HostPort seed, byte[] call, ClusterId mine,
+      java.util.concurrent.atomic.AtomicInteger unanswered, List<HostPort> seeds, CompletableFuture<Void> out,
+      boolean mayRedirect) {
+    host.transport.call(seed, JOIN, call, host.config.requestTimeout()).whenComplete((reply, error) -> {
+      Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (e == null) {
+        try {
+          ClusterId theirs = RequestCodec.decodeJoined(reply).cluster();
+          if (!theirs.equals(mine)) {
+            out.completeExceptionally(host.mismatch(theirs, "the member at " + seed));
+          }
+          out.complete(null);
+          return;
+        } catch (MalformedMessageException bad) {
+          e = bad;
+        }
+      }
+      if (e instanceof RemoteException re && re.code().equals(ClusterMismatchException.CODE)) {
+        out.completeExceptionally(ClusterMismatchException.from(re).map(Throwable.class::cast).orElse(re));
+      } else if (e instanceof RemoteException re && re.code().equals(NotLeaderException.CODE) && mayRedirect
+          && NotLeaderException.from(re).leaderAddress().filter(a -> !a.equals(seed)).isPresent()) {
+        // Same cluster (it checked before refusing); tell the leader too, then answer.
+        HostPort leader = NotLeaderException.from(re).leaderAddress().get();
+        confirmThrough(leader, call, mine, new java.util.concurrent.atomic.AtomicInteger(1), List.of(leader), out,
+            false);
+      } else if (e instanceof RemoteException) {
+        out.complete(null); // it checked the cluster before refusing otherwise (NOT_LEADER, ...)
+      } else if (unanswered.decrementAndGet() == 0) {
+        LOG.info("{}: none of {} answered; resuming cluster {} from the data directory", host.id.shortString(),
+            seeds, mine.shortString());
+        out.complete(null);
+      }
+    });
   }
 
   /**

@@ -25,6 +25,7 @@ import dev.bourne.kayak.core.Outbound;
 import dev.bourne.kayak.core.RaftConfig;
 import dev.bourne.kayak.core.RaftCore;
 import dev.bourne.kayak.core.Ready;
+import dev.bourne.kayak.core.SnapshotStorage;
 import dev.bourne.kayak.core.Status;
 import dev.bourne.kayak.wire.WireCodec;
 import dev.bourne.net.Inbound;
@@ -95,6 +96,14 @@ final class RaftHost implements KayakHost {
   final AppendIds appendIds = new AppendIds();
   /** This member's own append session. */
   final AppendSession appendSession;
+  /** Durable snapshots of the application state. */
+  final SnapshotStorage snapshots;
+  /** The configurations of the local log by index, for snapshots. */
+  final ConfigHistory configHistory = new ConfigHistory();
+  /** Where snapshots are written, off the loop and the log writer. */
+  private final dev.bourne.common.exec.SerialExecutor snapshotter;
+  /** InstallSnapshot, both ways. */
+  private final SnapshotTransfer snapshotTransfer;
   final Requests requests;
   private final LogWriter writer;
   private final HostLog hostLog;
@@ -150,19 +159,35 @@ final class RaftHost implements KayakHost {
     this.acks = new AckTracker(savedAck);
     long session = random.nextLong();
     this.appendSession = new AppendSession(session == 0 ? 1 : session);
+    this.snapshots = parts.snapshots();
+    Membership snapshotMembership = Membership.EMPTY;
+    Optional<SnapshotStorage.Meta> snapshot = snapshots.latest();
+    if (snapshot.isPresent()) {
+      SnapshotContent.Header h = SnapshotContent.header(snapshots, snapshot.get());
+      snapshotMembership = h.membership();
+      configHistory.base(snapshot.get().index(), snapshotMembership);
+      appendIds.load(h.appendIds());
+    }
+    if (log.snapshotIndex() > snapshot.map(SnapshotStorage.Meta::index).orElse(0L)) {
+      throw new StorageException("the log was compacted up to " + log.snapshotIndex() + " but the latest snapshot "
+          + snapshot.map(m -> "ends at " + m.index()).orElse("is missing") + ": the data directory is damaged");
+    }
     RaftConfig raft = RaftConfig.defaults()
         .withTicks(config.electionTicks(), config.heartbeatTicks())
         .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage())
         .withPreVoteAndCheckQuorum(config.preVote(), config.checkQuorum());
     // What the application acknowledged is committed: the commit index starts there after a restart.
     long applied = Math.min(savedAck, log.lastIndex());
-    this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(random.nextLong()));
-    loadAppendIds();
+    this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(random.nextLong()),
+        snapshotMembership);
+    loadFromLog();
     this.status = core.status();
     this.membership = core.membership();
     String shortId = id.shortString();
     this.loop = new EventLoop(parts.loopWorkers().serial("kayak-loop-" + shortId), this::afterBatch, this::fatal);
     this.writer = new LogWriter(log, new WriterListener(), parts.writerWorkers().serial("kayak-writer-" + shortId));
+    this.snapshotter = parts.writerWorkers().serial("kayak-snapshot-" + shortId);
+    this.snapshotTransfer = new SnapshotTransfer(this, snapshotter);
     this.tickPhase = java.time.Duration.ofNanos((long) (random.nextDouble() * config.tick().toNanos()));
     this.requests = new Requests(this);
     this.hostLog = new HostLog(this);
@@ -170,14 +195,92 @@ final class RaftHost implements KayakHost {
   }
 
   /**
+   * Takes a snapshot of the application's {@code state} as of {@code until} and then compacts the
+   * log behind it (see {@code Log.compact}). The snapshot is written on its own executor; the log
+   * is compacted by the writer, in order with the log writes.
+   */
+  java.util.concurrent.CompletableFuture<Long> compact(long until, Iterable<byte[]> state) {
+    java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+    long acked = acks.acked();
+    if (until < 1 || until > acked) {
+      done.completeExceptionally(new IllegalArgumentException("cannot compact to " + until
+          + ": the application acknowledged entries up to " + acked + " only"));
+      return done;
+    }
+    long latest = snapshots.latest().map(SnapshotStorage.Meta::index).orElse(0L);
+    if (until <= latest) {
+      done.completeExceptionally(new IllegalArgumentException("cannot compact to " + until
+          + ": the latest snapshot already covers up to " + latest));
+      return done;
+    }
+    loop.execute(() -> {
+      long term = core.termAt(until);
+      if (term <= 0) {
+        done.completeExceptionally(new IllegalArgumentException("entry " + until + " is no longer in the log"));
+        return;
+      }
+      Membership membership = configHistory.at(until);
+      byte[] ids = appendIds.export(until);
+      snapshotter.execute(() -> {
+        SnapshotStorage.Meta meta;
+        try (SnapshotStorage.Writer w = snapshots.create(until, term)) {
+          SnapshotContent.write(w, membership, ids, state);
+          meta = w.commit(null);
+        } catch (RuntimeException e) {
+          LOG.warn("{}: snapshot at {} failed: {}", id.shortString(), until, e.toString());
+          done.completeExceptionally(e);
+          return;
+        }
+        LOG.info("{}: snapshot at {}@{} durable ({} bytes)", id.shortString(), until, term, meta.length());
+        loop.execute(() -> compactLog(meta, done));
+      });
+    });
+    return done;
+  }
+
+  /**
+   * On the loop: the core replaced the log by the snapshot ending at {@code (index, term)}, which
+   * is durable in snapshot storage: the host's records follow it (storage is reset by the writer).
+   */
+  private void installed(long index, long term) {
+    SnapshotStorage.Meta meta = snapshots.latest().filter(m -> m.index() == index && m.term() == term)
+        .orElseThrow(() -> new IllegalStateException("bug: installed snapshot " + index + "@" + term
+            + " is not the latest stored one " + snapshots.latest()));
+    SnapshotContent.Header h = SnapshotContent.header(snapshots, meta);
+    proposals.truncatedFrom(1); // a former leader's pending proposals: retried, and found by id if committed
+    appendIds.load(h.appendIds());
+    configHistory.truncatedFrom(1);
+    configHistory.base(index, h.membership());
+    LOG.info("{}: installed snapshot {}@{} ({} bytes)", id.shortString(), index, term, meta.length());
+  }
+
+  /** On the loop: drops the log behind a durable snapshot, keeping the configured tail. */
+  private void compactLog(SnapshotStorage.Meta meta, java.util.concurrent.CompletableFuture<Long> done) {
+    long to = meta.index() - config.snapshotRetainEntries();
+    if (to <= log.snapshotIndex() || stopped) {
+      done.complete(meta.index());
+      return;
+    }
+    long term = core.termAt(to);
+    if (term <= 0) {
+      done.complete(meta.index());
+      return;
+    }
+    configHistory.forgetBelow(to);
+    writer.submit(new LogWriter.Batch(++writeSeq, 0, List.of(), List.of(), to, term,
+        () -> done.complete(meta.index()), 0, 0));
+  }
+
+  /**
    * Reads the append ids of the whole local log (they are what lets a leader answer a retry of an
    * append made before a restart or a leader change). A pass over the log on start-up; bounded by
    * the log's length until snapshots compact it.
    */
-  private void loadAppendIds() {
+  private void loadFromLog() {
     for (long from = log.firstIndex(); from <= log.lastIndex(); ) {
       List<Entry> chunk = log.read(from, log.lastIndex(), 4L << 20);
       appendIds.appended(chunk);
+      configHistory.appended(chunk);
       from = chunk.get(chunk.size() - 1).index() + 1;
     }
   }
@@ -276,6 +379,7 @@ final class RaftHost implements KayakHost {
     commits.advance(Math.min(core.commitIndex(), log.lastIndex()));
     transport.listen(RAFT_METHOD, this::onRaftMessage);
     requests.register();
+    snapshotTransfer.register();
     ackSaver = timer.scheduleAtFixedRate(ACK_SAVE_PERIOD, this::saveAck);
     firstTick = timer.schedule(tickPhase, () -> {
       if (!stopped) {
@@ -367,12 +471,25 @@ final class RaftHost implements KayakHost {
     if (r.truncateFrom() > 0) {
       proposals.truncatedFrom(r.truncateFrom());
       appendIds.truncatedFrom(r.truncateFrom());
+      configHistory.truncatedFrom(r.truncateFrom());
     }
     appendIds.appended(r.entries());
+    configHistory.appended(r.entries());
     LogWriter.Batch batch = null;
     boolean inline = false;
-    if (r.truncateFrom() > 0 || !r.entries().isEmpty() || !r.persistedMessages().isEmpty()) {
-      batch = new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages());
+    if (r.installIndex() > 0) {
+      installed(r.installIndex(), r.installTerm());
+    }
+    if (!r.needSnapshot().isEmpty()) {
+      snapshotTransfer.needed(r.needSnapshot());
+    }
+    if (r.truncateFrom() > 0 || !r.entries().isEmpty() || !r.persistedMessages().isEmpty() || r.installIndex() > 0) {
+      long installed = r.installIndex();
+      // Subscriptions see the snapshot's commit only once storage starts after it: before, they
+      // could read entries the snapshot replaced.
+      Runnable afterInstall = installed == 0 ? null : () -> loop.execute(() -> commits.advance(installed));
+      batch = new LogWriter.Batch(++writeSeq, r.truncateFrom(), r.entries(), r.persistedMessages(), 0, 0,
+          afterInstall, r.installIndex(), r.installTerm());
       // A small write while the writer is idle is done right here, after everything else of this
       // Ready (messages out, callers completed); bigger ones overlap with the loop's work.
       inline = r.entries().size() <= inlineWriteMaxEntries && writer.idle() && inlineAllowed(r);
@@ -445,9 +562,15 @@ final class RaftHost implements KayakHost {
     }
   }
 
-  /** Leaders share their address book on heartbeats when it changed, and now and then anyway. */
+  /**
+   * Leaders share their address book on heartbeats, and followers theirs on heartbeat answers,
+   * when it changed and now and then anyway: a leader elected while a member was down may never
+   * have learned that member's address, and the member (not yet knowing itself in the
+   * configuration) would never speak first (found by the simulator after a power loss).
+   */
   private Map<NodeId, HostPort> peersFor(Outbound o) {
-    if (o.message().kind() != Message.Kind.HEARTBEAT) {
+    Message.Kind kind = o.message().kind();
+    if (kind != Message.Kind.HEARTBEAT && kind != Message.Kind.HEARTBEAT_RESPONSE) {
       return Map.of();
     }
     long version = addresses.version();
@@ -676,6 +799,8 @@ final class RaftHost implements KayakHost {
     }
     loop.stop();
     writer.close();
+    snapshotTransfer.close();
+    snapshotter.close();
     ClosedException closed = new ClosedException("Kayak host " + id.shortString() + " closed");
     requests.failAll(closed);
     proposals.failAll(Proposals.Callback::lost);

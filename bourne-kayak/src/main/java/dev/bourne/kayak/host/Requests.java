@@ -100,7 +100,8 @@ final class Requests {
   void unregister() {
     RequestHandler closed = (from, payload) -> CompletableFuture.failedFuture(
         new dev.bourne.common.error.ClosedException("Kayak host " + host.id.shortString() + " closed"));
-    for (String method : List.of(APPEND, BARRIER, TRANSFER, MembershipRequests.JOIN, MembershipRequests.LEAVE)) {
+    for (String method : List.of(APPEND, BARRIER, TRANSFER, MembershipRequests.JOIN, MembershipRequests.LEAVE,
+        SnapshotTransfer.METHOD)) {
       host.transport.handle(method, closed);
     }
   }
@@ -305,9 +306,13 @@ final class Requests {
         host.appendIds.appended(appended); // now, so that a retry in this same round finds them
         segments.add(new Segment(i, j, a.firstIndex(), a.lastIndex(), a.term()));
       } else {
-        long term = host.core.termAt(index);
-        while (j < events.size() && host.appendIds.indexOf(ids.get(j)) == index + (j - i)
-            && host.core.termAt(index + (j - i)) == term) {
+        // The term from the record, not the log: the entry may be compacted into a snapshot.
+        long term = host.appendIds.find(ids.get(i)).term();
+        while (j < events.size()) {
+          AppendIds.Pos p = host.appendIds.find(ids.get(j));
+          if (p == null || p.index() != index + (j - i) || p.term() != term) {
+            break;
+          }
           j++;
         }
         segments.add(new Segment(i, j, index, index + (j - i) - 1, term));

@@ -292,6 +292,82 @@ public final class RequestCodec {
     }
   }
 
+  // ------------------------------------------------------------------ snapshot chunks
+
+  /**
+   * One chunk of a snapshot sent to a follower.
+   *
+   * @param cluster the leader's cluster
+   * @param from the leader
+   * @param to the follower
+   * @param term the leader's term
+   * @param index the snapshot's last included index
+   * @param snapshotTerm the term of that entry
+   * @param length the snapshot's length in bytes
+   * @param checksum its CRC32C
+   * @param offset where this chunk starts
+   * @param data the chunk's bytes
+   */
+  public record Chunk(Optional<ClusterId> cluster, NodeId from, NodeId to, long term, long index, long snapshotTerm,
+      long length, int checksum, long offset, byte[] data) {
+    /** Checks the fields. */
+    public Chunk {
+      if (term < 1 || index < 1 || snapshotTerm < 1 || snapshotTerm > term || length < 0 || offset < 0
+          || offset + data.length > length) {
+        throw new IllegalArgumentException("invalid chunk of " + data.length + " bytes at " + offset + " of snapshot "
+            + index + "@" + snapshotTerm + " (" + length + " bytes) in term " + term);
+      }
+    }
+
+    /** True if this chunk ends the snapshot. */
+    public boolean last() {
+      return offset + data.length == length;
+    }
+  }
+
+  /** A follower's answer to a chunk: how much of the snapshot it holds, and whether it installed it. */
+  public record ChunkReply(long nextOffset, boolean installed) {}
+
+  /** The wire form of {@code c}. */
+  public static byte[] encode(Chunk c) {
+    return SnapshotChunk.newBuilder().setCluster(WireCodec.cluster(c.cluster())).setFrom(WireCodec.id(c.from()))
+        .setTo(WireCodec.id(c.to())).setTerm(c.term()).setIndex(c.index()).setSnapshotTerm(c.snapshotTerm())
+        .setLength(c.length()).setChecksum(c.checksum()).setOffset(c.offset())
+        .setData(UnsafeByteOperations.unsafeWrap(c.data())).build().toByteArray();
+  }
+
+  /**
+   * Reads a {@link Chunk}.
+   *
+   * @throws MalformedMessageException if the bytes are not a valid chunk
+   */
+  public static Chunk decodeChunk(byte[] bytes) throws MalformedMessageException {
+    SnapshotChunk c = parse(SnapshotChunk.parser(), bytes, "snapshot chunk");
+    try {
+      return new Chunk(WireCodec.cluster(c.getCluster()), WireCodec.nodeId(c.getFrom()), WireCodec.nodeId(c.getTo()),
+          c.getTerm(), c.getIndex(), c.getSnapshotTerm(), c.getLength(), c.getChecksum(), c.getOffset(),
+          c.getData().toByteArray());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid snapshot chunk: " + e.getMessage(), e);
+    }
+  }
+
+  /** The wire form of {@code r}. */
+  public static byte[] encode(ChunkReply r) {
+    return SnapshotChunkReply.newBuilder().setNextOffset(r.nextOffset()).setInstalled(r.installed()).build()
+        .toByteArray();
+  }
+
+  /**
+   * Reads a {@link ChunkReply}.
+   *
+   * @throws MalformedMessageException if the bytes are not a chunk reply
+   */
+  public static ChunkReply decodeChunkReply(byte[] bytes) throws MalformedMessageException {
+    SnapshotChunkReply r = parse(SnapshotChunkReply.parser(), bytes, "snapshot chunk reply");
+    return new ChunkReply(r.getNextOffset(), r.getInstalled());
+  }
+
   private static Optional<ClusterId> cluster(ByteString bytes, String what) throws MalformedMessageException {
     try {
       return WireCodec.cluster(bytes);

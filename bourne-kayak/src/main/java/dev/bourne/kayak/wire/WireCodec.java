@@ -80,6 +80,8 @@ public final class WireCodec {
       case HEARTBEAT_RESPONSE -> b.setHeartbeatResponse(HeartbeatResponse.newBuilder()
           .setReadSeq(((Message.HeartbeatResponse) m).readSeq()));
       case TIMEOUT_NOW -> b.setTimeoutNow(TimeoutNow.getDefaultInstance());
+      case INSTALL_SNAPSHOT -> throw new IllegalArgumentException(
+          "InstallSnapshot is built by the receiving host, never sent (snapshots travel in chunks)");
     }
     peers.forEach((id, addr) -> b.addPeers(Peer.newBuilder().setId(id(id)).setAddress(addr.toString())));
     return b.build().toByteArray();

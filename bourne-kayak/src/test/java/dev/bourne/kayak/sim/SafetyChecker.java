@@ -46,12 +46,21 @@ public final class SafetyChecker {
     }
   }
 
-  /** A member wrote {@code e} to its log, after an entry of term {@code prevTerm}. */
+  /**
+   * A member wrote {@code e} to its log, after an entry of term {@code prevTerm} (-1 if that entry
+   * was compacted into a snapshot: then only the entry itself is compared).
+   */
   public void written(NodeId id, Entry e, long prevTerm) {
     checks++;
     Written w = new Written(prevTerm, e.kind().ordinal(), Arrays.hashCode(e.payload()), e.payload().length);
-    Written prev = written.putIfAbsent(new LogKey(e.index(), e.term()), w);
-    if (prev != null && !prev.equals(w)) {
+    LogKey key = new LogKey(e.index(), e.term());
+    Written prev = written.get(key);
+    if (prev == null || prev.prevTerm() < 0 && prevTerm >= 0) {
+      written.put(key, w);
+    }
+    boolean differs = prev != null && (prev.kind() != w.kind() || prev.payloadHash() != w.payloadHash()
+        || prev.length() != w.length() || prev.prevTerm() >= 0 && prevTerm >= 0 && prev.prevTerm() != prevTerm);
+    if (differs) {
       throw new SafetyViolation("Log Matching: " + id + " wrote " + e + " after term " + prevTerm
           + " but another member holds a different entry " + prev + " at the same index and term");
     }

@@ -44,7 +44,7 @@ public record SimOptions(int voters, Duration chaos, Duration quiet, boolean cra
   public static KayakConfig.Builder config() {
     return KayakConfig.builder(Path.of("simulated")).tick(Duration.ofMillis(10)).ticks(10, 2).maxEntryBytes(1024)
         .requestTimeout(Duration.ofMillis(200)).appendTimeout(Duration.ofMillis(1500))
-        .joinTimeout(Duration.ofSeconds(10));
+        .joinTimeout(Duration.ofSeconds(10)).snapshotRetainEntries(16).snapshotChunkBytes(512);
   }
 
   /** A copy with another host configuration. */

@@ -13,6 +13,9 @@ package dev.bourne.kayak.sim;
  * @param membershipChanges joins and leaves that completed
  * @param leaderChanges terms in which a leader was elected
  * @param reads read barriers and linearizable reads that completed
+ * @param snapshots snapshots taken ({@code Log.compact} completed)
+ * @param installs snapshots received from a leader and installed
+ * @param reloads times an application rebuilt its state from a snapshot
  */
 public record SimResult(long seed, long traceHash, long events, long checks, int acknowledged, long committed,
-    int crashes, int membershipChanges, int leaderChanges, int reads) {}
+    int crashes, int membershipChanges, int leaderChanges, int reads, int snapshots, int installs, int reloads) {}

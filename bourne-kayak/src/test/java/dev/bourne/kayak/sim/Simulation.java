@@ -4,10 +4,12 @@ import dev.bourne.common.exec.Workers;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.VirtualClock;
+import dev.bourne.kayak.api.CompactedException;
 import dev.bourne.kayak.api.Entry;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Member;
 import dev.bourne.kayak.api.Role;
+import dev.bourne.kayak.api.Snapshot;
 import dev.bourne.kayak.core.Outbound;
 import dev.bourne.kayak.core.RaftCore;
 import dev.bourne.kayak.core.Ready;
@@ -28,6 +30,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * One seeded, deterministic run of a Kayak cluster made of the real hosts: grown from one member
@@ -71,6 +74,9 @@ public final class Simulation implements HostProbe {
   private int membershipChanges;
   private int leaderChanges;
   private int reads;
+  private int snapshots;
+  private int installs;
+  private int reloads;
   private boolean chaosActive;
   /** Appends issued after the faults stopped that have not been acknowledged yet. */
   private final Map<String, SimMember> quietAppends = new LinkedHashMap<>();
@@ -134,7 +140,7 @@ public final class Simulation implements HostProbe {
     }
     checkLiveness();
     return new SimResult(seed, traceHash, events, checker.checks(), acknowledged.size(),
-        checker.maxCommitted(), crashes, membershipChanges, leaderChanges, reads);
+        checker.maxCommitted(), crashes, membershipChanges, leaderChanges, reads, snapshots, installs, reloads);
   }
 
   /** Starts member 1 as a new cluster and joins the others one by one, without faults. */
@@ -176,7 +182,7 @@ public final class Simulation implements HostProbe {
     Supplier<Duration> disk = () -> Duration.ofNanos(diskMin + (long) (local.nextDouble() * diskSpan));
     Supplier<Duration> loop = () -> Duration.ofNanos((long) (local.nextDouble() * loopLatencyNanos));
     return new HostParts(options.kayak(), clock, new Random(random.nextLong()), transport, m.log, m.meta,
-        Workers.virtual(clock, loop), Workers.virtual(clock, disk), List.of(transport),
+        m.snapshots, Workers.virtual(clock, loop), Workers.virtual(clock, disk), List.of(transport),
         m.inlineWrites ? HostParts.DEFAULT_INLINE_WRITE_MAX_ENTRIES : 0, this);
   }
 
@@ -290,6 +296,9 @@ public final class Simulation implements HostProbe {
         batch = m.subscription.poll(100_000, Duration.ZERO);
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
+      } catch (CompactedException e) {
+        reload(m);
+        continue;
       }
       if (batch.isEmpty()) {
         continue;
@@ -321,10 +330,58 @@ public final class Simulation implements HostProbe {
       read(m);
       return;
     }
+    if (random.nextInt(25) == 0) {
+      compact(m);
+      return;
+    }
     int count = 1 + (random.nextInt(4) == 0 ? random.nextInt(8) : 0);
     for (int i = 0; i < count; i++) {
       append(m, null);
     }
+  }
+
+  /**
+   * The application hands its state (every entry it applied) to {@code Log.compact}: snapshots are
+   * taken at random points on every member, and the short log tail kept behind them makes lagging,
+   * restarted and new members catch up by snapshot.
+   */
+  private void compact(SimMember m) {
+    long at = m.lastApplied;
+    if (at == 0 || m.host.log().snapshot().map(s -> s.index() >= at).orElse(false)) {
+      return;
+    }
+    List<byte[]> state = new ArrayList<>(m.applied.size());
+    m.applied.forEach(e -> state.add(SimState.encode(e)));
+    KayakHost h = m.host;
+    h.log().compact(at, state).whenComplete((v, e) -> {
+      trace("compacted " + m.number + " at " + at + " " + (e == null ? "ok" : e.getClass().getSimpleName()));
+      if (e == null) {
+        snapshots++;
+      }
+    });
+  }
+
+  /**
+   * The next entry was compacted: rebuild from the snapshot, which must hold exactly the entries
+   * every member applied there (State Machine Safety across installs), then listen after it.
+   */
+  private void reload(SimMember m) {
+    Snapshot s = m.host.log().snapshot().orElseThrow(() -> new SafetyViolation(m + ": compacted log without a snapshot"));
+    List<Entry> state = new ArrayList<>();
+    try (Stream<byte[]> events = s.events()) {
+      events.forEach(b -> state.add(SimState.decode(b)));
+    }
+    if (state.size() != s.index()) {
+      throw new SafetyViolation(m + ": snapshot at " + s.index() + " holds " + state.size() + " entries");
+    }
+    trace("reload " + m.number + " from snapshot " + s.index());
+    reloads++;
+    m.lastApplied = checker.applied(m.id, 0, state);
+    m.applied.clear();
+    m.applied.addAll(state);
+    m.subscription.close();
+    m.subscription = m.host.log().listen(s.index() + 1);
+    m.host.sync().ack(m.lastApplied);
   }
 
   private void append(SimMember m, Runnable onAcknowledged) {
@@ -551,6 +608,16 @@ public final class Simulation implements HostProbe {
     for (Outbound o : r.messages()) {
       trace(o.to().shortString() + " " + o.message());
     }
+    for (Outbound o : r.persistedMessages()) {
+      trace(o.to().shortString() + " after write: " + o.message());
+    }
+    if (r.installIndex() > 0) {
+      trace(id.shortString() + " installs snapshot " + r.installIndex() + "@" + r.installTerm());
+      installs++;
+    }
+    if (!r.needSnapshot().isEmpty()) {
+      trace(id.shortString() + " needs snapshot for " + r.needSnapshot());
+    }
     for (Entry e : r.entries()) {
       checker.written(id, e, core.termAt(e.index() - 1));
     }
@@ -574,7 +641,10 @@ public final class Simulation implements HostProbe {
     }
     long seen = commitSeen.getOrDefault(id, 0L);
     for (long i = seen + 1; i <= core.commitIndex(); i++) {
-      checker.committed(id, i, core.termAt(i));
+      long t = core.termAt(i);
+      if (t >= 0) { // below 0: compacted into a snapshot, which reload() checks entry by entry
+        checker.committed(id, i, t);
+      }
     }
     if (core.commitIndex() > seen && core.role() == Role.LEADER) {
       buggify(m, 0.002);

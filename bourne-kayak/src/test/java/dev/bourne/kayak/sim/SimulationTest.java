@@ -24,6 +24,9 @@ class SimulationTest {
     long crashes = 0;
     long changes = 0;
     long reads = 0;
+    long snapshots = 0;
+    long installs = 0;
+    long reloads = 0;
     for (int i = 0; i < n; i++) {
       long seed = only != null ? only : base + i;
       SimResult r = Simulation.run(seed, options);
@@ -31,9 +34,17 @@ class SimulationTest {
       crashes += r.crashes();
       changes += r.membershipChanges();
       reads += r.reads();
+      snapshots += r.snapshots();
+      installs += r.installs();
+      reloads += r.reloads();
     }
-    System.out.printf("%s: %d seeds in %d ms: %d appends acknowledged, %d crashes, %d membership changes, %d reads%n",
-        name, n, (System.nanoTime() - started) / 1_000_000, acked, crashes, changes, reads);
+    System.out.printf("%s: %d seeds in %d ms: %d appends acknowledged, %d crashes, %d membership changes, %d reads, "
+        + "%d snapshots taken, %d installed from a leader, %d state reloads%n",
+        name, n, (System.nanoTime() - started) / 1_000_000, acked, crashes, changes, reads, snapshots, installs, reloads);
+    assertTrue(snapshots > 0 && reloads > 0, "no snapshot was taken and reloaded");
+    if (n >= 100) {
+      assertTrue(installs > 0, "no member caught up by snapshot");
+    }
     assertTrue(acked > 0, "no append was acknowledged at all");
     assertTrue(reads > 0, "no read completed at all");
     if (options.crashes()) {
