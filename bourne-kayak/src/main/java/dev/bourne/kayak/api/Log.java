@@ -65,4 +65,15 @@ public interface Log {
 
   /** The latest durable snapshot (taken here or received from a leader), if any. */
   java.util.Optional<Snapshot> snapshot();
+
+  /**
+   * Compacts automatically: whenever the application has acknowledged at least {@code entries}
+   * entries past the latest snapshot, Kayak asks {@code source} for the state and compacts to it
+   * (one compaction at a time; a failed one is logged and tried again at the next check, about
+   * once a second).
+   *
+   * @return stops the policy
+   * @throws IllegalArgumentException if {@code entries} is not positive
+   */
+  dev.bourne.common.time.Cancellable compactEvery(long entries, SnapshotSource source);
 }

@@ -64,4 +64,13 @@ final class HostLog implements Log {
   public java.util.Optional<dev.bourne.kayak.api.Snapshot> snapshot() {
     return host.snapshots.latest().map(meta -> SnapshotContent.view(host.snapshots, meta));
   }
+
+  @Override
+  public dev.bourne.common.time.Cancellable compactEvery(long entries, dev.bourne.kayak.api.SnapshotSource source) {
+    if (entries < 1) {
+      throw new IllegalArgumentException("entries must be >= 1, got " + entries);
+    }
+    Objects.requireNonNull(source, "source");
+    return host.compactEvery(entries, source);
+  }
 }

@@ -74,6 +74,7 @@ final class RaftHost implements KayakHost {
   /** At most this many other clusters are named in the log; messages from more are only counted. */
   private static final int FOREIGN_CLUSTERS_LOGGED = 16;
   private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
+  private static final Duration AUTO_COMPACT_CHECK = Duration.ofSeconds(1);
   private static final int PEERS_EVERY_HEARTBEATS = 20;
 
   final KayakConfig config;
@@ -252,6 +253,37 @@ final class RaftHost implements KayakHost {
     configHistory.truncatedFrom(1);
     configHistory.base(index, h.membership());
     LOG.info("{}: installed snapshot {}@{} ({} bytes)", id.shortString(), index, term, meta.length());
+  }
+
+  /** Runs {@code source} into {@link #compact} whenever enough was acknowledged past the latest snapshot. */
+  dev.bourne.common.time.Cancellable compactEvery(long entries, dev.bourne.kayak.api.SnapshotSource source) {
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    return timer.scheduleAtFixedRate(AUTO_COMPACT_CHECK, () -> {
+      long latest = snapshots.latest().map(SnapshotStorage.Meta::index).orElse(0L);
+      if (stopped || acks.acked() - latest < entries || !running.compareAndSet(false, true)) {
+        return;
+      }
+      snapshotter.execute(() -> {
+        Optional<dev.bourne.kayak.api.SnapshotSource.State> state;
+        try {
+          state = source.capture();
+        } catch (RuntimeException e) {
+          LOG.warn("{}: the snapshot source failed: {}", id.shortString(), e.toString());
+          running.set(false);
+          return;
+        }
+        if (state.isEmpty()) {
+          running.set(false);
+          return;
+        }
+        compact(state.get().index(), state.get().events()).whenComplete((v, e) -> {
+          if (e != null) {
+            LOG.warn("{}: automatic compaction to {} failed: {}", id.shortString(), state.get().index(), e.toString());
+          }
+          running.set(false);
+        });
+      });
+    });
   }
 
   /** On the loop: drops the log behind a durable snapshot, keeping the configured tail. */

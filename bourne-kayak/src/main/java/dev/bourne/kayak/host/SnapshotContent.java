@@ -33,6 +33,8 @@ final class SnapshotContent {
   private static final int MAGIC = 0x4B595343; // "KYSC"
   private static final int VERSION = 1;
   private static final int READ_CHUNK = 1 << 20;
+  /** The header is small (a configuration and append ids): read it in a small first chunk. */
+  private static final int HEADER_CHUNK = 64 << 10;
 
   private SnapshotContent() {}
 
@@ -75,6 +77,10 @@ final class SnapshotContent {
 
   /** Reads the content of snapshot {@code meta} from its start. */
   static DataInputStream open(SnapshotStorage storage, SnapshotStorage.Meta meta) {
+    return open(storage, meta, READ_CHUNK);
+  }
+
+  private static DataInputStream open(SnapshotStorage storage, SnapshotStorage.Meta meta, int chunk) {
     InputStream chunks = new InputStream() {
       private long offset;
       private byte[] buf = new byte[0];
@@ -87,7 +93,7 @@ final class SnapshotContent {
         if (offset >= meta.length()) {
           return false;
         }
-        buf = storage.read(meta, offset, READ_CHUNK);
+        buf = storage.read(meta, offset, chunk);
         offset += buf.length;
         pos = 0;
         return buf.length > 0;
@@ -112,7 +118,7 @@ final class SnapshotContent {
         return n;
       }
     };
-    return new DataInputStream(new BufferedInputStream(chunks, 1 << 16));
+    return new DataInputStream(new BufferedInputStream(chunks, Math.min(chunk, 1 << 16)));
   }
 
   /**
@@ -148,7 +154,7 @@ final class SnapshotContent {
 
   /** The header of snapshot {@code meta}. */
   static Header header(SnapshotStorage storage, SnapshotStorage.Meta meta) {
-    try (DataInputStream in = open(storage, meta)) {
+    try (DataInputStream in = open(storage, meta, HEADER_CHUNK)) {
       return readHeader(in, meta);
     } catch (IOException e) {
       throw new StorageException("reading snapshot " + meta.index() + " failed: " + e, e);

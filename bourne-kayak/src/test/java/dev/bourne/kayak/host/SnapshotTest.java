@@ -204,6 +204,47 @@ class SnapshotTest {
     assertEquals(20_000, state.size());
   }
 
+  @Test
+  void automaticCompactionTakesSnapshotsFromTheRegisteredSource() throws Exception {
+    Path data = dir.resolve("e");
+    KayakHost h = start(data, 100);
+    Object lock = new Object();
+    List<String> state = new ArrayList<>();
+    long[] applied = {0};
+    var policy = h.log().compactEvery(1000, () -> {
+      synchronized (lock) { // a consistent copy: the index and exactly the events up to it
+        return applied[0] == 0 ? java.util.Optional.empty()
+            : java.util.Optional.of(new dev.bourne.kayak.api.SnapshotSource.State(applied[0], encode(List.copyOf(state))));
+      }
+    });
+    long last = appendAll(h, "e", 3000);
+    try (Subscription sub = h.log().listen(1)) {
+      while (sub.position() <= last) {
+        for (Entry e : sub.poll(1000, Duration.ofMillis(50))) {
+          synchronized (lock) {
+            if (e.kind() == EntryKind.STD) {
+              state.add(new String(e.payload(), StandardCharsets.UTF_8));
+            }
+            applied[0] = e.index();
+          }
+          h.sync().ack(e.index());
+        }
+      }
+    }
+    Await.until("a snapshot near the end", WAIT, () -> h.log().snapshot().map(s -> s.index() >= last - 1000)
+        .orElse(false));
+    policy.cancel();
+    Snapshot snap = h.log().snapshot().orElseThrow();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 3000 && expected.size() < decode(snap).size(); i++) {
+      expected.add("e" + i);
+    }
+    assertEquals(expected, decode(snap), "the snapshot holds the source's state at its index");
+    try (Subscription behind = h.log().listen(1)) {
+      assertThrows(CompactedException.class, () -> behind.poll(10, Duration.ofSeconds(1)));
+    }
+  }
+
   private static long size(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.mapToLong(p -> p.toFile().length()).sum();
