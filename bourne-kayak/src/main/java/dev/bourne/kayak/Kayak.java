@@ -124,6 +124,9 @@ public final class Kayak {
       Thread.currentThread().interrupt();
       throw new TimedOutException("interrupted while joining");
     } catch (ExecutionException e) {
+      // The host shut itself down, maybe from one of the transport's own threads, where closing
+      // cannot wait: close here too, so that the port is free again when this throws.
+      closeIfOwned(transport, ownsTransport);
       if (e.getCause() instanceof BourneException be) {
         throw be;
       }

@@ -76,7 +76,10 @@ public interface Transport extends AutoCloseable {
 
   /**
    * Closes every connection and socket, fails calls in flight with {@link
-   * dev.bourne.common.error.ClosedException}, and releases every thread. Idempotent.
+   * dev.bourne.common.error.ClosedException}, and releases every thread and port before returning.
+   * Called from one of the transport's own threads (a handler or a reply's callback) it cannot
+   * wait for them, and the release finishes in the background; a later call from another thread
+   * waits for it. Idempotent.
    */
   @Override
   void close();

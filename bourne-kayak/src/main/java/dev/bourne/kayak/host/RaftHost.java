@@ -105,6 +105,9 @@ final class RaftHost implements KayakHost {
   private final dev.bourne.common.exec.SerialExecutor snapshotter;
   /** InstallSnapshot, both ways. */
   private final SnapshotTransfer snapshotTransfer;
+  /** The last snapshot received from a leader and its header (event-loop thread only). */
+  private SnapshotStorage.Meta receivedMeta;
+  private SnapshotContent.Header receivedHeader;
   final Requests requests;
   private final LogWriter writer;
   private final HostLog hostLog;
@@ -239,15 +242,23 @@ final class RaftHost implements KayakHost {
     return done;
   }
 
+  /** On the loop, before the core is told to install it: the received snapshot and its header. */
+  void receivedHeader(SnapshotStorage.Meta meta, SnapshotContent.Header header) {
+    receivedMeta = meta;
+    receivedHeader = header;
+  }
+
   /**
    * On the loop: the core replaced the log by the snapshot ending at {@code (index, term)}, which
    * is durable in snapshot storage: the host's records follow it (storage is reset by the writer).
    */
   private void installed(long index, long term) {
-    SnapshotStorage.Meta meta = snapshots.latest().filter(m -> m.index() == index && m.term() == term)
-        .orElseThrow(() -> new IllegalStateException("bug: installed snapshot " + index + "@" + term
-            + " is not the latest stored one " + snapshots.latest()));
-    SnapshotContent.Header h = SnapshotContent.header(snapshots, meta);
+    SnapshotStorage.Meta meta = receivedMeta;
+    SnapshotContent.Header h = receivedHeader;
+    if (meta == null || meta.index() != index || meta.term() != term) {
+      throw new IllegalStateException("bug: installed snapshot " + index + "@" + term + " was not received here ("
+          + meta + ")");
+    }
     proposals.truncatedFrom(1); // a former leader's pending proposals: retried, and found by id if committed
     appendIds.load(h.appendIds());
     configHistory.truncatedFrom(1);

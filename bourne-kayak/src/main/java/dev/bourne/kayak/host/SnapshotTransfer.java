@@ -299,6 +299,9 @@ final class SnapshotTransfer {
     Message.InstallSnapshot m = new Message.InstallSnapshot(c.term(), c.from(), meta.index(), meta.term(),
         h.membership());
     host.loop.execute(() -> {
+      // The header goes with the install: by the time the core's Ready is handled, another
+      // snapshot may already have replaced this one in storage.
+      host.receivedHeader(meta, h);
       host.core.step(m);
       reply.complete(RequestCodec.encode(new RequestCodec.ChunkReply(meta.length(), true)));
     });

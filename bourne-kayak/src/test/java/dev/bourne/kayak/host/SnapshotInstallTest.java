@@ -145,6 +145,41 @@ class SnapshotInstallTest {
   }
 
   @Test
+  void aLeaderChangeDuringTheInstallStillLeavesTheMemberWithTheWholeState() throws Exception {
+    KayakHost a = Kayak.start(config("a", any()));
+    hosts.add(a);
+    Await.until("a leads", WAIT, () -> a.role() == Role.LEADER);
+    KayakHost b = Kayak.join(config("b", any()), List.of(a.address()));
+    hosts.add(b);
+    KayakHost c = Kayak.join(config("c", any()), List.of(a.address()));
+    hosts.add(c);
+    Await.until("three voters", WAIT, () -> a.roster().stream().filter(Member::voter).count() == 3);
+    HostPort cAddress = c.address();
+    c.shutdown();
+    hosts.remove(c);
+    long last = appendAll(a, "while-", 2500, 2000);
+    // Both a and b compact at the same index, so either can send c the snapshot.
+    App onA = new App(a);
+    onA.catchUp(last);
+    App onB = new App(b);
+    onB.catchUp(last);
+    assertEquals(onA.sub.position(), onB.sub.position(), "no entry after the last append");
+    onA.compact();
+    onB.compact();
+
+    KayakHost back = Kayak.join(config("c", cAddress), List.of(a.address()));
+    hosts.add(back);
+    a.transferLeadership(b.id()).get(WAIT.toSeconds(), TimeUnit.SECONDS); // while c is catching up
+    Await.until("b leads", WAIT, () -> b.role() == Role.LEADER);
+    long more = appendAll(b, "after-", 20, 10);
+    App restored = new App(back);
+    restored.catchUp(more);
+    onB.catchUp(more);
+    assertEquals(onB.state, restored.state, "c rebuilt b's state after the leader changed");
+    assertEquals(2500 + 20, restored.state.size());
+  }
+
+  @Test
   void aWipedMemberRejoinsAndCatchesUpBySnapshot() throws Exception {
     KayakHost leader = Kayak.start(config("a", any()));
     hosts.add(leader);

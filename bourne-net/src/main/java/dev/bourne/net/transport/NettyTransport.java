@@ -455,6 +455,10 @@ public final class NettyTransport implements Transport {
   @Override
   public void close() {
     if (!lifecycle.advanceTo(LifecycleState.STOPPING)) {
+      if (!onOwnThread()) {
+        // closing already, maybe in the background: return once it is done, as the first close would
+        group.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+      }
       return;
     }
     ClosedException closed = new ClosedException("transport closed");

@@ -76,6 +76,11 @@ class ThreadLeakTest {
     });
     String thread = closedOn.get(5, TimeUnit.SECONDS);
     assertEquals(true, thread.startsWith("bourne-net-io"), thread);
+    var address = client.localAddress();
+    client.close(); // from this thread: waits for the background release
+    NettyTransport again = NettyTransport.start(TransportConfig.builder().bind(address).ioThreads(1).build());
+    assertEquals(address, again.localAddress(), "the port is free once close() returned");
+    again.close();
     server.close();
     Await.until("no transport thread left", Duration.ofSeconds(10), () -> leftovers(before), List::isEmpty);
   }
