@@ -75,5 +75,15 @@ public interface Log {
    * @return stops the policy
    * @throws IllegalArgumentException if {@code entries} is not positive
    */
-  dev.bourne.common.time.Cancellable compactEvery(long entries, SnapshotSource source);
+  default dev.bourne.common.time.Cancellable compactEvery(long entries, SnapshotSource source) {
+    return compactEvery(entries, Long.MAX_VALUE, source);
+  }
+
+  /**
+   * As {@link #compactEvery(long, SnapshotSource)}, also compacting once the events committed
+   * since the latest snapshot taken here add up to {@code bytes} of payload, whichever comes first.
+   *
+   * @throws IllegalArgumentException if {@code entries} or {@code bytes} is not positive
+   */
+  dev.bourne.common.time.Cancellable compactEvery(long entries, long bytes, SnapshotSource source);
 }

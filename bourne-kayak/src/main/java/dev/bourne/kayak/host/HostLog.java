@@ -66,11 +66,12 @@ final class HostLog implements Log {
   }
 
   @Override
-  public dev.bourne.common.time.Cancellable compactEvery(long entries, dev.bourne.kayak.api.SnapshotSource source) {
-    if (entries < 1) {
-      throw new IllegalArgumentException("entries must be >= 1, got " + entries);
+  public dev.bourne.common.time.Cancellable compactEvery(long entries, long bytes,
+      dev.bourne.kayak.api.SnapshotSource source) {
+    if (entries < 1 || bytes < 1) {
+      throw new IllegalArgumentException("entries and bytes must be >= 1, got " + entries + " and " + bytes);
     }
     Objects.requireNonNull(source, "source");
-    return host.compactEvery(entries, source);
+    return host.compactEvery(entries, bytes, source);
   }
 }

@@ -117,6 +117,8 @@ final class RaftHost implements KayakHost {
   private final CopyOnWriteArrayList<Consumer<Long>> termListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong foreign = new AtomicLong();
+  /** Payload bytes committed since the last snapshot taken here, for {@code compactEvery}. */
+  private final AtomicLong committedBytesSinceSnapshot = new AtomicLong();
   private final java.util.Set<Optional<ClusterId>> foreignLogged = new java.util.HashSet<>();
   /** This member's cluster; null until it bootstraps one or a leader accepts its join. */
   private volatile ClusterId cluster;
@@ -267,11 +269,13 @@ final class RaftHost implements KayakHost {
   }
 
   /** Runs {@code source} into {@link #compact} whenever enough was acknowledged past the latest snapshot. */
-  dev.bourne.common.time.Cancellable compactEvery(long entries, dev.bourne.kayak.api.SnapshotSource source) {
+  dev.bourne.common.time.Cancellable compactEvery(long entries, long bytes,
+      dev.bourne.kayak.api.SnapshotSource source) {
     java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     return timer.scheduleAtFixedRate(AUTO_COMPACT_CHECK, () -> {
       long latest = snapshots.latest().map(SnapshotStorage.Meta::index).orElse(0L);
-      if (stopped || acks.acked() - latest < entries || !running.compareAndSet(false, true)) {
+      boolean due = acks.acked() - latest >= entries || committedBytesSinceSnapshot.get() >= bytes;
+      if (stopped || !due || acks.acked() <= latest || !running.compareAndSet(false, true)) {
         return;
       }
       snapshotter.execute(() -> {
@@ -287,7 +291,11 @@ final class RaftHost implements KayakHost {
           running.set(false);
           return;
         }
+        long before = committedBytesSinceSnapshot.get();
         compact(state.get().index(), state.get().events()).whenComplete((v, e) -> {
+          if (e == null) {
+            committedBytesSinceSnapshot.addAndGet(-before); // roughly: what came after stays counted
+          }
           if (e != null) {
             LOG.warn("{}: automatic compaction to {} failed: {}", id.shortString(), state.get().index(), e.toString());
           }
@@ -551,6 +559,11 @@ final class RaftHost implements KayakHost {
       // (applications acknowledge up to it, and Sync.ack checks against committed()).
       commits.advance(r.committed().get(r.committed().size() - 1).index());
       proposals.committed(r.committed());
+      long bytes = 0;
+      for (Entry e : r.committed()) {
+        bytes += e.payload().length;
+      }
+      committedBytesSinceSnapshot.addAndGet(bytes);
     }
     if (commitsFirst) {
       send(r.messages());

@@ -245,6 +245,42 @@ class SnapshotTest {
     }
   }
 
+  @Test
+  void automaticCompactionAlsoCountsBytes() throws Exception {
+    KayakHost h = start(dir.resolve("f"), 10);
+    long[] applied = {0};
+    var policy = h.log().compactEvery(Long.MAX_VALUE, 200_000, () -> {
+      synchronized (applied) {
+        return applied[0] == 0 ? java.util.Optional.empty()
+            : java.util.Optional.of(new dev.bourne.kayak.api.SnapshotSource.State(applied[0], List.of()));
+      }
+    });
+    byte[] pad = new byte[1000];
+    List<CompletableFuture<Entry>> pending = new ArrayList<>();
+    for (int i = 0; i < 300; i++) { // 300 KB of payload: over the 200 KB mark, far below the entry mark
+      pending.add(h.log().append(pad));
+    }
+    long last = 0;
+    for (CompletableFuture<Entry> f : pending) {
+      last = Math.max(last, f.get(WAIT.toSeconds(), TimeUnit.SECONDS).index());
+    }
+    try (Subscription sub = h.log().listen(1)) {
+      while (sub.position() <= last) {
+        for (Entry e : sub.poll(1000, Duration.ofMillis(50))) {
+          synchronized (applied) {
+            applied[0] = e.index();
+          }
+          h.sync().ack(e.index());
+        }
+      }
+    }
+    long lastApplied = last;
+    // The entry mark cannot be reached: only the byte count can have triggered it.
+    Await.until("a snapshot taken by bytes", WAIT, () -> h.log().snapshot().isPresent());
+    policy.cancel();
+    assertTrue(h.log().snapshot().orElseThrow().index() <= lastApplied);
+  }
+
   private static long size(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.mapToLong(p -> p.toFile().length()).sum();
