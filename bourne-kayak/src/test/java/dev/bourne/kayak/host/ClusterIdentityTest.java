@@ -174,6 +174,22 @@ class ClusterIdentityTest {
   }
 
   @Test
+  void aLearnerRestartedOnANewAddressIsReachedThereAndPromoted() throws Exception {
+    List<KayakHost> real = cluster(5);
+    KayakHost leader = real.get(0);
+    Path data = dir.resolve("joiner");
+    HostPort old = joinerThatNeverCaughtUp(data, leader); // a learner in the leader's configuration
+    // Restarted on another port: its join call tells the leader where it listens now.
+    KayakHost moved = join(data, any(), leader);
+    assertTrue(!moved.address().equals(old), "a new port");
+    Await.until("the leader lists it at its new address, as a voter", WAIT, () -> leader.roster().stream()
+        .anyMatch(m -> m.id().equals(moved.id()) && m.voter() && m.address().equals(moved.address())));
+    Entry e = moved.log().append(ClusterScenarios.bytes("from the moved member")).get(WAIT.toSeconds(),
+        TimeUnit.SECONDS);
+    Await.until("the leader has it", WAIT, () -> leader.log().committed() >= e.index());
+  }
+
+  @Test
   void aNewClusterAtAFormerMembersAddressIsNeverMixedWithTheOldOne() throws Exception {
     List<KayakHost> old = cluster(3);
     KayakHost leader = old.get(0);
