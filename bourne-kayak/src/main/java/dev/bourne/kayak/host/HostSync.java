@@ -22,8 +22,11 @@ final class HostSync implements Sync {
     // uncommitted, conflicting entry at that index.
     // A snapshot's index is committed too (an installed one may be ahead of the commit index here
     // until storage starts after it).
-    long committed = Math.max(host.commits.index(),
-        host.snapshots.latest().map(dev.bourne.kayak.core.SnapshotStorage.Meta::index).orElse(0L));
+    long committed = host.commits.index();
+    if (index > committed) { // only then look at snapshots: ack is called for every entry
+      committed = Math.max(committed,
+          host.snapshots.latest().map(dev.bourne.kayak.core.SnapshotStorage.Meta::index).orElse(0L));
+    }
     if (index < 0 || index > committed) {
       throw new IllegalArgumentException(
           "cannot acknowledge index " + index + ": only entries up to " + committed + " are committed on this member");
