@@ -22,7 +22,7 @@ final class SimMember {
   final HostPort address;
   final MemoryLogStorage log = new MemoryLogStorage();
   final MemoryMetaStorage meta = new MemoryMetaStorage();
-  final dev.bourne.kayak.storage.MemorySnapshotStorage snapshots = new dev.bourne.kayak.storage.MemorySnapshotStorage();
+  final SimSnapshots snapshots = new SimSnapshots();
   /** Whether this machine's host may write small batches on its event loop. */
   final boolean inlineWrites;
   NodeId id;

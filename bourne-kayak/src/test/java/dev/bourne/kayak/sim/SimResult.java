@@ -16,6 +16,8 @@ package dev.bourne.kayak.sim;
  * @param snapshots snapshots taken ({@code Log.compact} completed)
  * @param installs snapshots received from a leader and installed
  * @param reloads times an application rebuilt its state from a snapshot
+ * @param snapshotCrashes crashes injected while a snapshot was written (before or right after it became visible)
  */
 public record SimResult(long seed, long traceHash, long events, long checks, int acknowledged, long committed,
-    int crashes, int membershipChanges, int leaderChanges, int reads, int snapshots, int installs, int reloads) {}
+    int crashes, int membershipChanges, int leaderChanges, int reads, int snapshots, int installs, int reloads,
+    int snapshotCrashes) {}

@@ -77,6 +77,7 @@ public final class Simulation implements HostProbe {
   private int snapshots;
   private int installs;
   private int reloads;
+  private int snapshotCrashes;
   private boolean chaosActive;
   /** Appends issued after the faults stopped that have not been acknowledged yet. */
   private final Map<String, SimMember> quietAppends = new LinkedHashMap<>();
@@ -140,7 +141,8 @@ public final class Simulation implements HostProbe {
     }
     checkLiveness();
     return new SimResult(seed, traceHash, events, checker.checks(), acknowledged.size(),
-        checker.maxCommitted(), crashes, membershipChanges, leaderChanges, reads, snapshots, installs, reloads);
+        checker.maxCommitted(), crashes, membershipChanges, leaderChanges, reads, snapshots, installs, reloads,
+        snapshotCrashes);
   }
 
   /** Starts member 1 as a new cluster and joins the others one by one, without faults. */
@@ -188,6 +190,8 @@ public final class Simulation implements HostProbe {
 
   /** Starts a host on {@code m}'s disk: a new cluster, or a join through the other members. */
   private void start(SimMember m, boolean bootstrap) {
+    m.snapshots.powerOn();
+    m.snapshots.crashPoints(snapshotCrashPoints(m));
     InMemoryTransport transport = network.transport(m.address);
     HostParts parts = parts(m, transport);
     KayakHost host;
@@ -218,6 +222,40 @@ public final class Simulation implements HostProbe {
     m.lastApplied = 0;
     m.subscription = host.log().listen(1);
     trace("start " + m.number + " " + m.id.shortString());
+  }
+
+  /**
+   * Power cuts while {@code m} writes a snapshot (a compaction or an install): before it becomes
+   * visible, or right after, before the host compacted its log or told the leader. Random crash
+   * timing almost never lands there, as a snapshot is written in one disk task.
+   */
+  private SimSnapshots.CrashPoints snapshotCrashPoints(SimMember m) {
+    return new SimSnapshots.CrashPoints() {
+      @Override
+      public boolean beforeRename() {
+        return cut("before");
+      }
+
+      @Override
+      public void afterRename() {
+        cut("after");
+      }
+
+      private boolean cut(String where) {
+        if (!chaosActive || !options.crashes() || m.host == null || random.nextInt(20) != 0) {
+          return false;
+        }
+        KayakHost h = m.host;
+        trace("power cut " + where + " a snapshot became visible on " + m.number);
+        snapshotCrashes++;
+        clock.schedule(Duration.ZERO, () -> {
+          if (m.host == h) {
+            crash(m);
+          }
+        });
+        return true;
+      }
+    };
   }
 
   private void restart(SimMember m) {

@@ -27,6 +27,7 @@ class SimulationTest {
     long snapshots = 0;
     long installs = 0;
     long reloads = 0;
+    long snapshotCrashes = 0;
     for (int i = 0; i < n; i++) {
       long seed = only != null ? only : base + i;
       SimResult r = Simulation.run(seed, options);
@@ -37,13 +38,18 @@ class SimulationTest {
       snapshots += r.snapshots();
       installs += r.installs();
       reloads += r.reloads();
+      snapshotCrashes += r.snapshotCrashes();
     }
     System.out.printf("%s: %d seeds in %d ms: %d appends acknowledged, %d crashes, %d membership changes, %d reads, "
-        + "%d snapshots taken, %d installed from a leader, %d state reloads%n",
-        name, n, (System.nanoTime() - started) / 1_000_000, acked, crashes, changes, reads, snapshots, installs, reloads);
+        + "%d snapshots taken, %d installed from a leader, %d state reloads, %d crashes while writing a snapshot%n",
+        name, n, (System.nanoTime() - started) / 1_000_000, acked, crashes, changes, reads, snapshots, installs, reloads,
+        snapshotCrashes);
     assertTrue(snapshots > 0 && reloads > 0, "no snapshot was taken and reloaded");
     if (n >= 100) {
       assertTrue(installs > 0, "no member caught up by snapshot");
+      if (options.crashes()) {
+        assertTrue(snapshotCrashes > 0, "no crash hit a snapshot being written");
+      }
     }
     assertTrue(acked > 0, "no append was acknowledged at all");
     assertTrue(reads > 0, "no read completed at all");
