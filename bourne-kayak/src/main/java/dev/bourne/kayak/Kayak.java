@@ -2,7 +2,9 @@ package dev.bourne.kayak;
 
 import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.TimedOutException;
+import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.host.Hosts;
@@ -10,6 +12,7 @@ import dev.bourne.net.Transport;
 import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +118,66 @@ public final class Kayak {
       closeIfOwned(transport, ownsTransport);
       throw e;
     }
+    return awaitJoin(config, transport, ownsTransport, joining);
+  }
+
+  /**
+   * Starts a new cluster whose first voters are {@code voters}: this member (its id is {@link
+   * KayakConfig#memberId()}, which must be set) and the others, each at its address. Returns at
+   * once; the cluster elects a leader once a majority of {@code voters} runs. Each of the others
+   * is started with {@link #join(KayakConfig, List, ClusterId, Transport, boolean)}, given this
+   * host's {@link KayakHost#clusterId()}. A data directory that already belongs to a cluster
+   * resumes it instead.
+   *
+   * @throws IllegalArgumentException if {@code memberId} is not set or {@code voters} lacks it
+   * @throws dev.bourne.kayak.api.StorageException if the data directory cannot be used
+   */
+  public static KayakHost bootstrap(KayakConfig config, Map<NodeId, HostPort> voters, Transport transport,
+      boolean ownsTransport) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(voters, "voters");
+    Objects.requireNonNull(transport, "transport");
+    NodeId self = config.memberId()
+        .orElseThrow(() -> new IllegalArgumentException("bootstrapping with voters needs kayak.member-id"));
+    if (!voters.containsKey(self)) {
+      throw new IllegalArgumentException("the voters " + voters.keySet() + " must include this member " + self);
+    }
+    try {
+      return Hosts.bootstrap(Hosts.production(config, transport, ownsTransport), voters);
+    } catch (RuntimeException e) {
+      closeIfOwned(transport, ownsTransport);
+      throw e;
+    }
+  }
+
+  /**
+   * Joins the cluster {@code cluster} through {@code peers}, as {@link #join(KayakConfig, List,
+   * Transport, boolean)} does, for a member that knows the cluster's id in advance: it accepts that
+   * cluster's messages at once, so it can vote in the first election of a cluster bootstrapped with
+   * it among the voters. Returns once this member is a voter.
+   *
+   * @throws dev.bourne.kayak.api.ClusterMismatchException if the data directory or {@code peers}
+   *     belong to another cluster
+   * @throws TimedOutException if joining took longer than {@link KayakConfig#joinTimeout()}
+   */
+  public static KayakHost join(KayakConfig config, List<HostPort> peers, ClusterId cluster, Transport transport,
+      boolean ownsTransport) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(transport, "transport");
+    checkPeers(peers);
+    Hosts.Joining joining;
+    try {
+      joining = Hosts.join(Hosts.production(config, transport, ownsTransport), List.copyOf(peers), cluster);
+    } catch (RuntimeException e) {
+      closeIfOwned(transport, ownsTransport);
+      throw e;
+    }
+    return awaitJoin(config, transport, ownsTransport, joining);
+  }
+
+  private static KayakHost awaitJoin(KayakConfig config, Transport transport, boolean ownsTransport,
+      Hosts.Joining joining) {
     try {
       // The host's own join deadline fails the future first; this bound only guards against a bug.
       joining.joined().get(config.joinTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);

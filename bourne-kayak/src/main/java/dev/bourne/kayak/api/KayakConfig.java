@@ -1,10 +1,12 @@
 package dev.bourne.kayak.api;
 
 import dev.bourne.common.config.ConfigCheck;
+import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Configuration of one Kayak host. Immutable; built with {@link #builder(Path)} and validated at
@@ -37,6 +39,12 @@ import java.util.Objects;
  *     little behind is served from the log rather than sent the snapshot (default 5,000)
  * @param snapshotChunkBytes the size of the chunks a snapshot is sent to a follower in (default 1
  *     MiB; four are in flight at a time)
+ * @param autoPromoteLearners whether the leader promotes a learner to voter by itself once it caught
+ *     up (default on); off leaves promotion to {@link Admin#promote} (autopilot turns it off)
+ * @param learnerCatchUpEntries a learner counts as caught up, for automatic promotion and for
+ *     {@link Admin#promote}, once its log is within this many entries of the leader's (default 64)
+ * @param memberId the id a new data directory takes (default: a random one); a directory that
+ *     already holds another id fails to start
  */
 public record KayakConfig(
     Path dataDir,
@@ -55,7 +63,10 @@ public record KayakConfig(
     boolean preVote,
     boolean checkQuorum,
     int snapshotRetainEntries,
-    int snapshotChunkBytes) {
+    int snapshotChunkBytes,
+    boolean autoPromoteLearners,
+    long learnerCatchUpEntries,
+    Optional<NodeId> memberId) {
 
   /** @throws dev.bourne.common.config.ConfigException naming the first invalid key */
   public KayakConfig {
@@ -81,6 +92,8 @@ public record KayakConfig(
     ConfigCheck.positive(joinTimeout, "kayak.join-timeout");
     ConfigCheck.inRange(snapshotRetainEntries, 0, 1 << 30, "kayak.snapshot-retain-entries");
     ConfigCheck.inRange(snapshotChunkBytes, 256, 16 << 20, "kayak.snapshot-chunk-bytes");
+    ConfigCheck.inRange(learnerCatchUpEntries, 0, 1L << 40, "kayak.learner-catch-up-entries");
+    ConfigCheck.notNull(memberId, "kayak.member-id");
   }
 
   /** A builder with the defaults, storing data in {@code dataDir}. */
@@ -112,6 +125,9 @@ public record KayakConfig(
     private boolean checkQuorum = true;
     private int snapshotRetainEntries = 5000;
     private int snapshotChunkBytes = 1 << 20;
+    private boolean autoPromoteLearners = true;
+    private long learnerCatchUpEntries = 64;
+    private Optional<NodeId> memberId = Optional.empty();
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -195,7 +211,21 @@ public record KayakConfig(
     public KayakConfig build() {
       return new KayakConfig(dataDir, bind, tick, electionTicks, heartbeatTicks, maxInflightMessages,
           maxEntriesPerMessage, maxBytesPerMessage, maxEntryBytes, segmentBytes, requestTimeout, appendTimeout,
-          joinTimeout, preVote, checkQuorum, snapshotRetainEntries, snapshotChunkBytes);
+          joinTimeout, preVote, checkQuorum, snapshotRetainEntries, snapshotChunkBytes, autoPromoteLearners,
+          learnerCatchUpEntries, memberId);
+    }
+
+    /** @see KayakConfig#autoPromoteLearners() @see KayakConfig#learnerCatchUpEntries() */
+    public Builder learners(boolean autoPromote, long catchUpEntries) {
+      this.autoPromoteLearners = autoPromote;
+      this.learnerCatchUpEntries = catchUpEntries;
+      return this;
+    }
+
+    /** @see KayakConfig#memberId() */
+    public Builder memberId(NodeId value) {
+      this.memberId = Optional.of(Objects.requireNonNull(value, "memberId"));
+      return this;
     }
 
     /** @see KayakConfig#snapshotChunkBytes() */

@@ -48,6 +48,9 @@ public interface KayakHost extends AutoCloseable {
   /** Coordination of reads and writes with the application's state machine. */
   Sync sync();
 
+  /** Administration of other members: add a learner, promote it, remove a member. */
+  Admin admin();
+
   /** Calls {@code listener} with the new role whenever it changes. */
   Cancellable onRoleChange(Consumer<Role> listener);
 

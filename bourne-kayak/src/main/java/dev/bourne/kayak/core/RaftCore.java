@@ -150,15 +150,34 @@ public final class RaftCore {
    * @throws IllegalStateException if the log is not empty
    */
   public void bootstrap() {
+    bootstrap(Membership.single(self));
+  }
+
+  /**
+   * Starts a new cluster whose first configuration is {@code initial}, which must make this member
+   * a voter. With this member as the only voter the configuration is committed at once; otherwise
+   * it commits like any entry, once this member was elected by a majority of {@code initial} and
+   * replicated it (the others start with empty logs and vote for it).
+   *
+   * @throws IllegalStateException if the log is not empty
+   * @throws IllegalArgumentException if {@code initial} does not make this member a voter
+   */
+  public void bootstrap(Membership initial) {
+    Objects.requireNonNull(initial, "initial");
     if (log.lastIndex() != 0) {
       throw new IllegalStateException("cannot bootstrap: the log already holds " + log.lastIndex() + " entries");
     }
+    if (!initial.isVoter(self)) {
+      throw new IllegalArgumentException("the initial configuration " + initial + " must make " + self + " a voter");
+    }
     term = Math.max(term, 1);
-    Entry first = new Entry(1, term, EntryKind.CONFIG, MembershipCodec.encode(Membership.single(self)));
+    Entry first = new Entry(1, term, EntryKind.CONFIG, MembershipCodec.encode(initial));
     log.truncateAndAppend(List.of(first));
     configs.appended(List.of(first));
     applyMembership();
-    log.commitTo(1);
+    if (initial.voters().size() == 1) {
+      log.commitTo(1);
+    }
   }
 
   /**

@@ -1,8 +1,11 @@
 package dev.bourne.kayak.host;
 
 import dev.bourne.common.exec.Workers;
+import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.Scheduler;
+import dev.bourne.kayak.api.ClusterId;
+import dev.bourne.kayak.api.ClusterMismatchException;
 import dev.bourne.kayak.api.KayakConfig;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.storage.FileSnapshotStorage;
@@ -91,6 +94,61 @@ public final class Hosts {
   }
 
   /**
+   * Starts a new cluster whose first voters are {@code voters} (this member, by its configured
+   * {@code memberId}, among them), each reached at its address. The others are started with
+   * {@link #join(HostParts, List, ClusterId)} and this host's {@code clusterId()}; the cluster has a
+   * leader once a majority of {@code voters} runs. A member that already belongs to a cluster
+   * resumes it and is never bootstrapped over. On failure every part is released.
+   *
+   * @throws IllegalArgumentException if {@code voters} does not include this member
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be read
+   */
+  public static KayakHost bootstrap(HostParts parts, java.util.Map<NodeId, HostPort> voters) {
+    Objects.requireNonNull(voters, "voters");
+    RaftHost host = create(parts);
+    try {
+      if (host.isNew()) {
+        host.bootstrap(java.util.Map.copyOf(voters));
+      }
+      host.start();
+      if (host.joinUnfinished()) {
+        host.finishJoin();
+      }
+    } catch (RuntimeException e) {
+      host.shutdown();
+      throw e;
+    }
+    return host;
+  }
+
+  /**
+   * Like {@link #join(HostParts, List)}, for a member told in advance which cluster it joins (by
+   * gossip, or by whoever bootstrapped it): a new member belongs to {@code cluster} at once, so that
+   * it accepts that cluster's messages (and votes in its first election) before any leader exists.
+   * A member of another cluster fails {@code joined} with {@code ClusterMismatchException}.
+   */
+  public static Joining join(HostParts parts, List<HostPort> peers, ClusterId cluster) {
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(peers, "peers");
+    if (peers.isEmpty()) {
+      throw new IllegalArgumentException("join needs at least one peer");
+    }
+    RaftHost host = create(parts);
+    ClusterMismatchException wrong;
+    try {
+      wrong = host.adopt(cluster, peers.get(0));
+    } catch (RuntimeException e) {
+      host.shutdown();
+      throw e;
+    }
+    if (wrong != null) {
+      host.shutdown();
+      return new Joining(host, CompletableFuture.failedFuture(wrong));
+    }
+    return join(host, false, List.copyOf(peers));
+  }
+
+  /**
    * A member that is joining: the running host, and the join's outcome.
    *
    * @param host the host, running from the start (it answers requests while it catches up)
@@ -116,9 +174,11 @@ public final class Hosts {
     if (peers.isEmpty()) {
       throw new IllegalArgumentException("join needs at least one peer");
     }
-    List<HostPort> seeds = List.copyOf(peers);
     RaftHost host = create(parts);
-    boolean fresh = host.isNew();
+    return join(host, host.isNew(), List.copyOf(peers));
+  }
+
+  private static Joining join(RaftHost host, boolean fresh, List<HostPort> seeds) {
     try {
       host.start();
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.ClusterId;
 import dev.bourne.kayak.api.ClusterMismatchException;
 import dev.bourne.kayak.api.Entry;
+import dev.bourne.kayak.api.InvalidChangeException;
 import dev.bourne.kayak.api.NotLeaderException;
 import dev.bourne.kayak.api.Role;
 import dev.bourne.kayak.core.MembershipChange;
@@ -36,6 +37,9 @@ final class MembershipRequests {
   private static final Logger LOG = LoggerFactory.getLogger(MembershipRequests.class);
   static final String JOIN = "kayak.join";
   static final String LEAVE = "kayak.leave";
+  static final String CHANGE = "kayak.change";
+
+  private static final byte[] CHANGED = RequestCodec.encodeChanged();
 
   private final RaftHost host;
   private final Requests requests;
@@ -48,6 +52,79 @@ final class MembershipRequests {
   void register() {
     host.transport.handle(JOIN, this::onJoinCall);
     host.transport.handle(LEAVE, this::onLeaveCall);
+    host.transport.handle(CHANGE, this::onChangeCall);
+  }
+
+  // ------------------------------------------------------------------ administration (Admin)
+
+  /**
+   * Makes {@code change} on the leader, forwarded from here if needed; completes once it is
+   * committed (or already was). {@code address} is where an added member listens.
+   */
+  CompletableFuture<Void> administer(MembershipChange change, HostPort address) {
+    Op<Void> op = requests.open(change.toString(), host.config.appendTimeout());
+    host.loop.execute(() -> routeChange(op, change, address));
+    return op.result;
+  }
+
+  private void routeChange(Op<Void> op, MembershipChange change, HostPort address) {
+    if (op.isDone()) {
+      return;
+    }
+    if (requests.isLeader()) {
+      Op<byte[]> local = new Op<>(change.toString(), Duration.ofMillis(Math.max(1, op.remainingMillis())), host.clock);
+      local.result.whenComplete((r, e) -> {
+        if (e == null) {
+          op.result.complete(null);
+        } else if (e instanceof InvalidChangeException) {
+          op.result.completeExceptionally(e);
+        } else {
+          requests.retryLater(op, () -> routeChange(op, change, address)); // lost leadership meanwhile
+        }
+      });
+      changeOnLeader(local, change, address);
+      return;
+    }
+    Optional<HostPort> leader = requests.leaderAddress();
+    if (leader.isEmpty()) {
+      op.noLeader = true;
+      requests.retryLater(op, () -> routeChange(op, change, address));
+      return;
+    }
+    Duration t = Duration.ofMillis(Requests.timeoutMillis(op.remainingMillis(), host.config.requestTimeout()));
+    byte[] call = RequestCodec.encode(new RequestCodec.Change(host.clusterIfKnown(), change,
+        Optional.ofNullable(address), t.toMillis()));
+    host.transport.call(leader.get(), CHANGE, call, t).whenComplete((reply, error) -> {
+      if (error == null) {
+        op.result.complete(null);
+        return;
+      }
+      Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      Optional<InvalidChangeException> invalid = InvalidChangeException.from(e);
+      if (invalid.isPresent()) {
+        op.result.completeExceptionally(invalid.get());
+        return;
+      }
+      Requests.noteFailure(op, e);
+      requests.retryLater(op, () -> routeChange(op, change, address));
+    });
+  }
+
+  private CompletableFuture<byte[]> onChangeCall(Inbound from, byte[] payload) {
+    RequestCodec.Change call;
+    try {
+      call = RequestCodec.decodeChange(payload);
+    } catch (MalformedMessageException e) {
+      return CompletableFuture.failedFuture(Requests.badRequest(e.getMessage()));
+    }
+    ClusterMismatchException foreign = host.refuseForeign(call.cluster(), from.source());
+    if (foreign != null) {
+      return CompletableFuture.failedFuture(foreign);
+    }
+    Duration timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
+    Op<byte[]> op = requests.open(call.change().toString(), timeout);
+    host.loop.execute(() -> changeOnLeader(op, call.change(), call.address().orElse(null)));
+    return op.result.thenApply(joined -> CHANGED);
   }
 
 
@@ -283,7 +360,10 @@ final class MembershipRequests {
     return op.result;
   }
 
-  /** Adds or removes a member on the leader; retried while another change is in progress. */
+  /**
+   * Makes a change on the leader; retried while another change is in progress. Completes with the
+   * join reply once the configuration that reflects it is committed.
+   */
   private void changeOnLeader(Op<byte[]> op, MembershipChange change, HostPort address) {
     if (op.isDone()) {
       return;
@@ -292,11 +372,23 @@ final class MembershipRequests {
       op.result.completeExceptionally(requests.notLeader());
       return;
     }
-    boolean adding = change instanceof MembershipChange.AddLearner;
     if (address != null) {
       host.addresses.put(change.node(), address);
     }
-    if (host.core.membership().contains(change.node()) == adding) {
+    var current = host.core.membership();
+    boolean reflected = switch (change.kind()) {
+      case ADD_LEARNER -> current.contains(change.node());
+      case PROMOTE -> current.isVoter(change.node());
+      case REMOVE -> !current.contains(change.node());
+    };
+    if (!reflected && change.kind() == MembershipChange.Kind.PROMOTE) {
+      String behind = promotionRefusal(change.node());
+      if (behind != null) {
+        op.result.completeExceptionally(new InvalidChangeException(behind));
+        return;
+      }
+    }
+    if (reflected) {
       if (host.core.membershipCommitted()) {
         op.result.complete(joinReply());
       } else {
@@ -327,8 +419,24 @@ final class MembershipRequests {
     switch (rej.reason()) {
       case CHANGE_IN_PROGRESS, TRANSFER_IN_PROGRESS -> requests.retryLater(op, () -> changeOnLeader(op, change, address));
       case NOT_LEADER -> op.result.completeExceptionally(requests.notLeader());
-      case INVALID -> op.result.completeExceptionally(Requests.badRequest(rej.detail()));
+      case INVALID -> op.result.completeExceptionally(new InvalidChangeException("cannot apply " + change + ": "
+          + rej.detail()));
     }
+  }
+
+  /** Why the leader will not promote {@code learner} now, or null if it may. */
+  private String promotionRefusal(dev.bourne.common.id.NodeId learner) {
+    if (!host.core.membership().learners().contains(learner)) {
+      return "cannot promote " + learner.shortString() + ": it is not a learner";
+    }
+    var p = host.core.progress().get(learner);
+    long last = host.core.lastIndex();
+    long slack = host.config.learnerCatchUpEntries();
+    if (p == null || p.state() != dev.bourne.kayak.core.ProgressState.REPLICATE || p.match() + slack < last) {
+      return "cannot promote " + learner.shortString() + " yet: its log is at " + (p == null ? 0 : p.match())
+          + ", the leader's at " + last + " (it must be within " + slack + " entries and replicating)";
+    }
+    return null;
   }
 
   private byte[] joinReply() {

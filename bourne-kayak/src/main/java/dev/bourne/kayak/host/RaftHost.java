@@ -15,6 +15,7 @@ import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Log;
 import dev.bourne.kayak.api.Member;
 import dev.bourne.kayak.api.Role;
+import dev.bourne.kayak.api.Admin;
 import dev.bourne.kayak.api.StorageException;
 import dev.bourne.kayak.api.Sync;
 import dev.bourne.kayak.core.LogStorage;
@@ -112,6 +113,7 @@ final class RaftHost implements KayakHost {
   private final LogWriter writer;
   private final HostLog hostLog;
   private final HostSync hostSync;
+  private final HostAdmin admin;
   private final Map<NodeId, Long> peersVersionSent = new HashMap<>();
   private final CopyOnWriteArrayList<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<Long>> termListeners = new CopyOnWriteArrayList<>();
@@ -149,10 +151,14 @@ final class RaftHost implements KayakHost {
     java.util.Random random = parts.random();
     this.id = meta.get(ID_KEY).map(b -> NodeId.parse(new String(b, java.nio.charset.StandardCharsets.UTF_8)))
         .orElseGet(() -> {
-          NodeId fresh = NodeId.random(random);
+          NodeId fresh = config.memberId().orElseGet(() -> NodeId.random(random));
           meta.put(ID_KEY, fresh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
           return fresh;
         });
+    if (config.memberId().isPresent() && !config.memberId().get().equals(id)) {
+      throw new dev.bourne.common.config.ConfigException("kayak.member-id", config.memberId().get(),
+          "the data directory " + config.dataDir() + " belongs to member " + id);
+    }
     addresses.put(id, transport.localAddress());
     this.cluster = meta.get(CLUSTER_KEY).map(ClusterId::fromBytes).orElse(null);
     if (cluster == null && (log.lastIndex() > 0 || log.snapshotIndex() > 0)) {
@@ -181,7 +187,8 @@ final class RaftHost implements KayakHost {
     RaftConfig raft = RaftConfig.defaults()
         .withTicks(config.electionTicks(), config.heartbeatTicks())
         .withBudgets(config.maxInflightMessages(), config.maxEntriesPerMessage(), config.maxBytesPerMessage())
-        .withPreVoteAndCheckQuorum(config.preVote(), config.checkQuorum());
+        .withPreVoteAndCheckQuorum(config.preVote(), config.checkQuorum())
+        .withAutoPromote(config.autoPromoteLearners(), config.learnerCatchUpEntries());
     // What the application acknowledged is committed: the commit index starts there after a restart.
     long applied = Math.min(savedAck, log.lastIndex());
     this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(random.nextLong()),
@@ -198,6 +205,7 @@ final class RaftHost implements KayakHost {
     this.requests = new Requests(this);
     this.hostLog = new HostLog(this);
     this.hostSync = new HostSync(this);
+    this.admin = new HostAdmin(requests);
   }
 
   /**
@@ -347,14 +355,31 @@ final class RaftHost implements KayakHost {
 
   /** Starts a new cluster, under a new id, with this member as its only voter (it must be new). */
   void bootstrap() {
+    bootstrap(java.util.Map.of(id, transport.localAddress()));
+  }
+
+  /**
+   * Starts a new cluster, under a new id, whose first configuration has {@code voters} (this member
+   * among them) as its voters, reached at the given addresses. This member must be new.
+   */
+  void bootstrap(java.util.Map<NodeId, HostPort> voters) {
     if (cluster != null) {
       throw new IllegalStateException("already a member of cluster " + cluster);
     }
+    if (!voters.containsKey(id)) {
+      throw new IllegalArgumentException("the initial voters " + voters.keySet() + " must include " + id);
+    }
+    Membership initial = new Membership(new java.util.TreeSet<>(voters.keySet()), new java.util.TreeSet<>());
+    voters.forEach((v, address) -> {
+      if (!v.equals(id)) {
+        addresses.put(v, address);
+      }
+    });
     ClusterId fresh = ClusterId.random(parts.random());
     meta.put(CLUSTER_KEY, fresh.toBytes()); // durable before the first entry
     cluster = fresh;
-    LOG.info("{}: bootstrapped cluster {}", id.shortString(), fresh);
-    core.bootstrap();
+    LOG.info("{}: bootstrapped cluster {} with voters {}", id.shortString(), fresh, initial.voters());
+    core.bootstrap(initial);
   }
 
   /** This member's cluster, if it has one. */
@@ -779,6 +804,11 @@ final class RaftHost implements KayakHost {
   @Override
   public Sync sync() {
     return hostSync;
+  }
+
+  @Override
+  public Admin admin() {
+    return admin;
   }
 
   @Override

@@ -101,7 +101,7 @@ final class Requests {
     RequestHandler closed = (from, payload) -> CompletableFuture.failedFuture(
         new dev.bourne.common.error.ClosedException("Kayak host " + host.id.shortString() + " closed"));
     for (String method : List.of(APPEND, BARRIER, TRANSFER, MembershipRequests.JOIN, MembershipRequests.LEAVE,
-        SnapshotTransfer.METHOD)) {
+        MembershipRequests.CHANGE, SnapshotTransfer.METHOD)) {
       host.transport.handle(method, closed);
     }
   }
@@ -200,6 +200,11 @@ final class Requests {
   /** Checks that {@code seeds} belong to this member's cluster (see {@link MembershipRequests#confirmCluster}). */
   CompletableFuture<Void> confirmCluster(List<HostPort> seeds) {
     return membership.confirmCluster(seeds);
+  }
+
+  /** Makes an administrative change on the leader (see {@link MembershipRequests#administer}). */
+  CompletableFuture<Void> administer(dev.bourne.kayak.core.MembershipChange change, HostPort address) {
+    return membership.administer(change, address);
   }
 
   /** Removes this member from the cluster (see {@link MembershipRequests#leave()}). */

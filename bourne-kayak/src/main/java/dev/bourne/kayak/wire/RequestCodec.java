@@ -8,6 +8,7 @@ import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.ClusterId;
+import dev.bourne.kayak.core.MembershipChange;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,17 @@ public final class RequestCodec {
 
   /** A member asking to be removed. */
   public record Leave(Optional<ClusterId> cluster, NodeId member, long timeoutMs) {}
+
+  /**
+   * An administrative change of a member's place in the configuration, asked of the leader.
+   *
+   * @param cluster the caller's cluster
+   * @param change what to change
+   * @param address where the member listens (required to add a learner)
+   * @param timeoutMs how long the caller waits
+   */
+  public record Change(Optional<ClusterId> cluster, MembershipChange change, Optional<HostPort> address,
+      long timeoutMs) {}
 
   /** A follower asking the leader for a read index. */
   public record Barrier(Optional<ClusterId> cluster, long timeoutMs) {}
@@ -237,6 +249,50 @@ public final class RequestCodec {
       return new Leave(WireCodec.cluster(call.getCluster()), WireCodec.nodeId(call.getMember()), call.getTimeoutMs());
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("invalid leave call: " + e.getMessage(), e);
+    }
+  }
+
+  /** The wire form of {@code c}. */
+  public static byte[] encode(Change c) {
+    int kind = switch (c.change().kind()) {
+      case ADD_LEARNER -> 1;
+      case PROMOTE -> 2;
+      case REMOVE -> 3;
+    };
+    return ChangeCall.newBuilder().setKind(kind).setMember(WireCodec.id(c.change().node()))
+        .setAddress(c.address().map(HostPort::toString).orElse("")).setTimeoutMs(c.timeoutMs())
+        .setCluster(WireCodec.cluster(c.cluster())).build().toByteArray();
+  }
+
+  /** The wire form of the reply to a change: it carries nothing (the change is committed). */
+  public static byte[] encodeChanged() {
+    return ChangeReply.getDefaultInstance().toByteArray();
+  }
+
+  /**
+   * Reads a {@link Change}.
+   *
+   * @throws MalformedMessageException if the bytes are not a change call with a known kind, a valid
+   *     id, and an address where one is needed
+   */
+  public static Change decodeChange(byte[] bytes) throws MalformedMessageException {
+    ChangeCall call = parse(ChangeCall.parser(), bytes, "change call");
+    try {
+      NodeId member = WireCodec.nodeId(call.getMember());
+      Optional<HostPort> address = call.getAddress().isEmpty() ? Optional.empty()
+          : Optional.of(HostPort.parse(call.getAddress()));
+      MembershipChange change = switch (call.getKind()) {
+        case 1 -> new MembershipChange.AddLearner(member);
+        case 2 -> new MembershipChange.Promote(member);
+        case 3 -> new MembershipChange.Remove(member);
+        default -> throw new IllegalArgumentException("unknown change kind " + call.getKind());
+      };
+      if (call.getKind() == 1 && address.isEmpty()) {
+        throw new IllegalArgumentException("adding a learner needs its address");
+      }
+      return new Change(WireCodec.cluster(call.getCluster()), change, address, call.getTimeoutMs());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid change call: " + e.getMessage(), e);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.kayak.api.AppendId;
 import dev.bourne.kayak.api.ClusterId;
+import dev.bourne.kayak.core.MembershipChange;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,12 @@ class RequestCodecTest {
     assertEquals(new RequestCodec.Barrier(Optional.of(cluster), 11),
         RequestCodec.decodeBarrier(RequestCodec.encode(new RequestCodec.Barrier(Optional.of(cluster), 11))));
     assertEquals(42, RequestCodec.decodeReadIndex(RequestCodec.encodeReadIndex(42)));
+    for (var change : List.of(new RequestCodec.Change(Optional.of(cluster), new MembershipChange.AddLearner(b),
+        Optional.of(HostPort.parse("[::1]:7002")), 8), new RequestCodec.Change(Optional.of(cluster),
+        new MembershipChange.Promote(b), Optional.empty(), 9), new RequestCodec.Change(Optional.empty(),
+        new MembershipChange.Remove(a), Optional.of(HostPort.parse("127.0.0.1:1")), 10))) {
+      assertEquals(change, RequestCodec.decodeChange(RequestCodec.encode(change)));
+    }
     assertEquals(new RequestCodec.Transfer(Optional.empty(), b, 3),
         RequestCodec.decodeTransfer(RequestCodec.encode(new RequestCodec.Transfer(Optional.empty(), b, 3))));
   }
@@ -77,6 +84,12 @@ class RequestCodecTest {
         .build().toByteArray();
     assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeLeave(shortId))
         .getMessage().contains("3 bytes"));
+    byte[] unknownKind = ChangeCall.newBuilder().setKind(7).setMember(WireCodec.id(a)).build().toByteArray();
+    assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeChange(unknownKind))
+        .getMessage().contains("unknown change kind 7"));
+    byte[] addWithoutAddress = ChangeCall.newBuilder().setKind(1).setMember(WireCodec.id(a)).build().toByteArray();
+    assertTrue(assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeChange(addWithoutAddress))
+        .getMessage().contains("needs its address"));
     byte[] badAddress = JoinCall.newBuilder().setMember(WireCodec.peer(a, HostPort.parse("127.0.0.1:1")).toBuilder()
         .setAddress("no port here")).build().toByteArray();
     assertThrows(MalformedMessageException.class, () -> RequestCodec.decodeJoin(badAddress));
