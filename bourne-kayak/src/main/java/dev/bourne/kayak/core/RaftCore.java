@@ -171,7 +171,9 @@ public final class RaftCore {
       throw new IllegalArgumentException("the initial configuration " + initial + " must make " + self + " a voter");
     }
     term = Math.max(term, 1);
-    Entry first = new Entry(1, term, EntryKind.CONFIG, MembershipCodec.encode(initial));
+    // Term 1 whatever the current term: a member that bootstraps again after losing the entry in a
+    // crash must write exactly the entry the others may have received.
+    Entry first = new Entry(1, 1, EntryKind.CONFIG, MembershipCodec.encode(initial));
     log.truncateAndAppend(List.of(first));
     configs.appended(List.of(first));
     applyMembership();

@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,6 +38,15 @@ public final class Hosts {
    * @throws dev.bourne.kayak.api.StorageException if storage cannot be opened or recovered
    */
   public static HostParts production(KayakConfig config, Transport transport, boolean ownsTransport) {
+    return production(config, transport, ownsTransport, null);
+  }
+
+  /**
+   * As {@link #production(KayakConfig, Transport, boolean)}, on a scheduler shared with other
+   * hosts (several groups of one process), which the host does not close; null for its own.
+   */
+  public static HostParts production(KayakConfig config, Transport transport, boolean ownsTransport,
+      Scheduler shared) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(transport, "transport");
     SegmentedLog log = SegmentedLog.open(config.dataDir().resolve("log"), SegmentedLogOptions.builder()
@@ -56,9 +66,11 @@ public final class Hosts {
       meta.close();
       throw e;
     }
-    Scheduler timer = Scheduler.system("kayak-timer-" + transport.localAddress().port());
+    Scheduler timer = shared != null ? shared : Scheduler.system("kayak-timer-" + transport.localAddress().port());
     List<AutoCloseable> owned = new ArrayList<>();
-    owned.add(timer);
+    if (shared == null) {
+      owned.add(timer);
+    }
     if (ownsTransport) {
       owned.add(transport);
     }
@@ -146,6 +158,55 @@ public final class Hosts {
       return new Joining(host, CompletableFuture.failedFuture(wrong));
     }
     return join(host, false, List.copyOf(peers));
+  }
+
+  /**
+   * Resumes a member whose data directory belongs to a cluster; a directory that belongs to none
+   * is left untouched, its parts released, and the answer is empty (the caller decides between
+   * bootstrapping and joining, as group formation does).
+   *
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be read
+   */
+  public static Optional<KayakHost> resume(HostParts parts) {
+    RaftHost host = create(parts);
+    if (host.isNew()) {
+      host.shutdown();
+      return Optional.empty();
+    }
+    try {
+      host.start();
+      if (host.joinUnfinished()) {
+        host.finishJoin();
+      }
+    } catch (RuntimeException e) {
+      host.shutdown();
+      throw e;
+    }
+    return Optional.of(host);
+  }
+
+  /**
+   * Starts a member of {@code cluster} that waits for that cluster's leader to add it (no join
+   * requests): a new member belongs to {@code cluster} from now on and accepts its messages. For
+   * members whose leader learns of them otherwise, as a group's autopilot does from the directory.
+   *
+   * @throws ClusterMismatchException if the data directory belongs to another cluster
+   * @throws dev.bourne.kayak.api.StorageException if storage cannot be read
+   */
+  public static KayakHost startIn(HostParts parts, ClusterId cluster) {
+    Objects.requireNonNull(cluster, "cluster");
+    RaftHost host = create(parts);
+    try {
+      ClusterMismatchException wrong = host.adopt(cluster, host.address());
+      if (wrong != null) {
+        throw wrong;
+      }
+      host.start();
+    } catch (RuntimeException e) {
+      host.shutdown();
+      throw e;
+    }
+    return host;
   }
 
   /**

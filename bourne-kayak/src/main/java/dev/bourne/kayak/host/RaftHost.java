@@ -72,6 +72,11 @@ final class RaftHost implements KayakHost {
   private static final String ACK_KEY = "host.acked";
   /** The "member of cluster X" marker: written at bootstrap, or once a leader accepted this member's join. */
   private static final String CLUSTER_KEY = "host.cluster";
+  /**
+   * The first configuration of a cluster this member bootstrapped, kept so that a crash before the
+   * first entry reached the disk does not leave a cluster without any configuration.
+   */
+  private static final String BOOTSTRAP_KEY = "host.bootstrap";
   /** At most this many other clusters are named in the log; messages from more are only counted. */
   private static final int FOREIGN_CLUSTERS_LOGGED = 16;
   private static final Duration ACK_SAVE_PERIOD = Duration.ofSeconds(1);
@@ -194,6 +199,15 @@ final class RaftHost implements KayakHost {
     this.core = new RaftCore(id, raft, log, meta.load(), applied, new java.util.Random(random.nextLong()),
         snapshotMembership);
     loadFromLog();
+    if (cluster != null && log.lastIndex() == 0 && log.snapshotIndex() == 0) {
+      meta.get(BOOTSTRAP_KEY).ifPresent(initial -> {
+        // Bootstrapped, then crashed before the first entry was durable: write it again. It is the
+        // same entry (index 1, term 1, the same configuration) that others may have received.
+        LOG.info("{}: bootstrapped cluster {} but its first entry was lost; writing it again", id.shortString(),
+            cluster);
+        core.bootstrap(dev.bourne.kayak.core.MembershipCodec.decode(initial));
+      });
+    }
     this.status = core.status();
     this.membership = core.membership();
     String shortId = id.shortString();
@@ -376,6 +390,7 @@ final class RaftHost implements KayakHost {
       }
     });
     ClusterId fresh = ClusterId.random(parts.random());
+    meta.put(BOOTSTRAP_KEY, dev.bourne.kayak.core.MembershipCodec.encode(initial));
     meta.put(CLUSTER_KEY, fresh.toBytes()); // durable before the first entry
     cluster = fresh;
     LOG.info("{}: bootstrapped cluster {} with voters {}", id.shortString(), fresh, initial.voters());

@@ -1,0 +1,148 @@
+package dev.bourne.kayak.groups.core;
+
+import dev.bourne.common.id.NodeId;
+import dev.bourne.kayak.api.ClusterId;
+import dev.bourne.kayak.api.Member;
+import dev.bourne.kayak.groups.AutopilotConfig;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The leader's autopilot for one group, as a pure state machine: fed the configuration and the
+ * directory with the time, it names the next change, one at a time. It remembers since when each
+ * member looks healthy or dead, so that a flapping member is neither promoted nor removed.
+ *
+ * <p>In order of precedence: remove a learner dead for longer than {@code deadAfter}; add as a
+ * learner a member of the cluster that the configuration lacks (a new member, or one removed that
+ * came back); promote the learner healthy for longest (at least {@code stabilization}) while the
+ * healthy voters are fewer than the target; remove a voter dead for longer than {@code deadAfter},
+ * but only while the dead voters are at most {@code (voters - 1) / 2} (beyond that the quorum is
+ * already at stake and removing would make it worse) and at least {@code minQuorum} voters remain.
+ * A voter is replaced by promoting first, then removing: the configuration never shrinks below the
+ * quorum of the old one during a replacement.
+ *
+ * <p>A member is healthy if it advertises this cluster and gossip has it alive; dead if gossip has
+ * it failed, it left, or it no longer advertises this cluster; neither while it is suspected.
+ * Not thread-safe: one caller, on the leader.
+ */
+public final class Autopilot {
+  private final AutopilotConfig config;
+  private final int target;
+  private final Map<NodeId, Long> healthySince = new HashMap<>();
+  private final Map<NodeId, Long> deadSince = new HashMap<>();
+
+  /**
+   * @param config the knobs
+   * @param expect the group's expected size: the target voter count when the config leaves it at 0
+   */
+  public Autopilot(AutopilotConfig config, int expect) {
+    this.config = config;
+    int t = config.targetVoters() == 0 ? expect : config.targetVoters();
+    this.target = t % 2 == 0 ? t - 1 : t; // an even expect counts as the odd number below it
+  }
+
+  /** The voter count the autopilot keeps. */
+  public int target() {
+    return target;
+  }
+
+  /**
+   * The next change to make, if any.
+   *
+   * @param nowNanos the time, from the caller's clock
+   * @param self the leader (always healthy)
+   * @param cluster the group's cluster id
+   * @param roster the current configuration
+   * @param adverts every advert for the group the leader's directory shows
+   */
+  public Optional<Action> next(long nowNanos, NodeId self, ClusterId cluster, List<Member> roster,
+      Collection<Seen> adverts) {
+    Map<NodeId, Seen> byMember = new TreeMap<>();
+    for (Seen s : adverts) {
+      byMember.put(s.advert().member(), s);
+    }
+    Map<NodeId, Member> configured = new TreeMap<>();
+    roster.forEach(m -> configured.put(m.id(), m));
+    track(nowNanos, self, cluster, configured, byMember);
+
+    for (Member m : configured.values()) {
+      if (!m.voter() && deadFor(m.id(), nowNanos) >= config.deadAfter().toNanos()) {
+        return Optional.of(new Action.Remove(m.id(), "learner dead for " + millis(deadFor(m.id(), nowNanos)) + " ms"));
+      }
+    }
+    for (Seen s : byMember.values()) {
+      Advert a = s.advert();
+      if (!configured.containsKey(a.member()) && s.alive() && a.cluster().equals(Optional.of(cluster))) {
+        return Optional.of(new Action.AddLearner(a.member(), a.address(), "alive member of the cluster outside"
+            + " the configuration"));
+      }
+    }
+    long healthyVoters = configured.values().stream().filter(m -> m.voter() && healthy(m.id(), self)).count();
+    if (healthyVoters < target) {
+      NodeId best = null;
+      long bestSince = Long.MAX_VALUE;
+      for (Member m : configured.values()) {
+        Seen s = byMember.get(m.id());
+        Long since = healthySince.get(m.id());
+        if (!m.voter() && since != null && s != null && s.advert().voter()
+            && nowNanos - since >= config.stabilization().toNanos() && since < bestSince) {
+          best = m.id();
+          bestSince = since;
+        }
+      }
+      if (best != null) {
+        return Optional.of(new Action.Promote(best, healthyVoters + " healthy voters of " + target + "; healthy for "
+            + millis(nowNanos - bestSince) + " ms"));
+      }
+    }
+    List<Member> voters = configured.values().stream().filter(Member::voter).toList();
+    List<Member> deadVoters = voters.stream()
+        .filter(m -> deadFor(m.id(), nowNanos) >= config.deadAfter().toNanos()).toList();
+    if (!deadVoters.isEmpty() && deadVoters.size() <= (voters.size() - 1) / 2
+        && voters.size() - 1 >= config.minQuorum()) {
+      Member m = deadVoters.get(0);
+      return Optional.of(new Action.Remove(m.id(), "voter dead for " + millis(deadFor(m.id(), nowNanos)) + " ms; "
+          + deadVoters.size() + " of " + voters.size() + " voters dead"));
+    }
+    return Optional.empty();
+  }
+
+  private void track(long now, NodeId self, ClusterId cluster, Map<NodeId, Member> configured,
+      Map<NodeId, Seen> byMember) {
+    healthySince.keySet().retainAll(configured.keySet());
+    deadSince.keySet().retainAll(configured.keySet());
+    for (NodeId id : configured.keySet()) {
+      Seen s = byMember.get(id);
+      boolean healthy = id.equals(self) || s != null && s.alive() && s.advert().cluster().equals(Optional.of(cluster));
+      boolean dead = !id.equals(self) && (s == null || !s.present() || s.health() == dev.bourne.convoy.api.MemberState.FAILED
+          || !s.advert().cluster().equals(Optional.of(cluster)));
+      if (healthy) {
+        healthySince.putIfAbsent(id, now);
+      } else {
+        healthySince.remove(id);
+      }
+      if (dead) {
+        deadSince.putIfAbsent(id, now);
+      } else {
+        deadSince.remove(id);
+      }
+    }
+  }
+
+  private boolean healthy(NodeId id, NodeId self) {
+    return id.equals(self) || healthySince.containsKey(id);
+  }
+
+  private long deadFor(NodeId id, long now) {
+    Long since = deadSince.get(id);
+    return since == null ? -1 : now - since;
+  }
+
+  private static long millis(long nanos) {
+    return nanos / 1_000_000;
+  }
+}

@@ -1,0 +1,323 @@
+package dev.bourne.kayak.groups.host;
+
+import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.exec.SerialExecutor;
+import dev.bourne.common.id.NodeId;
+import dev.bourne.common.net.HostPort;
+import dev.bourne.common.time.Cancellable;
+import dev.bourne.convoy.api.ConvoyHost;
+import dev.bourne.convoy.api.Item;
+import dev.bourne.convoy.api.Member;
+import dev.bourne.convoy.api.MemberState;
+import dev.bourne.kayak.api.ClusterId;
+import dev.bourne.kayak.api.KayakConfig;
+import dev.bourne.kayak.api.KayakHost;
+import dev.bourne.kayak.api.Role;
+import dev.bourne.kayak.groups.FormationException;
+import dev.bourne.kayak.groups.GroupHandle;
+import dev.bourne.kayak.groups.GroupSpec;
+import dev.bourne.kayak.groups.core.Action;
+import dev.bourne.kayak.groups.core.Advert;
+import dev.bourne.kayak.groups.core.Autopilot;
+import dev.bourne.kayak.groups.core.Decision;
+import dev.bourne.kayak.groups.core.Formation;
+import dev.bourne.kayak.groups.core.Seen;
+import dev.bourne.kayak.host.HostParts;
+import dev.bourne.kayak.host.Hosts;
+import dev.bourne.net.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This member's part in one group: it advertises the group in its Convoy store, forms or joins the
+ * group as {@link Formation} decides, then runs the group's Kayak host, keeps its advert current,
+ * and, while it leads, carries out what {@link Autopilot} asks. Everything runs on one serial
+ * executor, driven by a periodic tick: the directory is read, never waited for.
+ */
+final class GroupMember implements GroupHandle {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupMember.class);
+
+  private enum Phase { STARTING, FORMING, RUNNING, FAILED, CLOSED }
+
+  private final GroupSpec spec;
+  private final GroupsHost.Parts parts;
+  private final ConvoyHost convoy;
+  private final Transport transport;
+  private final SerialExecutor exec;
+  private final String key;
+  private final CompletableFuture<KayakHost> formed = new CompletableFuture<>();
+  private final Autopilot autopilot;
+  private volatile Phase phase = Phase.STARTING;
+  private volatile String status = "starting";
+  private volatile KayakHost host;
+  private NodeId id;
+  private Advert advert;
+  private String published;
+  private boolean publishing;
+  private boolean changing;
+  private String lastWait;
+  private Cancellable ticker;
+
+  GroupMember(GroupSpec spec, GroupsHost.Parts parts) {
+    this.spec = spec;
+    this.parts = parts;
+    this.convoy = parts.convoy();
+    this.transport = new GroupTransport(parts.transport(), spec.name());
+    this.exec = parts.workers().serial("kayak-group-" + spec.name());
+    this.key = Advert.key(spec.name());
+    this.autopilot = new Autopilot(spec.autopilot(), spec.expect());
+  }
+
+  void start() {
+    later(this::begin);
+    ticker = parts.scheduler().scheduleAtFixedRate(spec.autopilot().period(), () -> later(this::tick));
+  }
+
+  /** Runs {@code task} on the group's executor, under this member's lock (close takes it too). */
+  private void later(Runnable task) {
+    try {
+      exec.execute(() -> {
+        synchronized (this) {
+          task.run();
+        }
+      });
+    } catch (RuntimeException closed) {
+      // the member was closed meanwhile: nothing left to do
+    }
+  }
+
+  @Override
+  public String name() {
+    return spec.name();
+  }
+
+  @Override
+  public CompletableFuture<KayakHost> formed() {
+    return formed;
+  }
+
+  @Override
+  public Optional<KayakHost> host() {
+    return Optional.ofNullable(host);
+  }
+
+  @Override
+  public String status() {
+    return status;
+  }
+
+  private KayakConfig config() {
+    KayakConfig.Builder b = spec.kayak().apply(KayakConfig.builder(spec.dataDir()));
+    // the group decides these: where the host listens, who it is, and that autopilot promotes
+    return b.bind(transport.localAddress()).memberId(id).learners(false, 64).build();
+  }
+
+  private HostParts hostParts() {
+    return parts.storage().parts(spec, config(), transport);
+  }
+
+  private void begin() {
+    if (phase != Phase.STARTING) {
+      return;
+    }
+    try {
+      id = parts.storage().memberId(spec);
+      advert = Advert.fresh(spec.name(), id, transport.localAddress(), spec.voter(), spec.expect());
+      Optional<KayakHost> resumed = Hosts.resume(hostParts());
+      if (resumed.isPresent()) {
+        LOG.info("group {}: {} resumes cluster {}", spec.name(), id.shortString(),
+            resumed.get().clusterId().map(ClusterId::shortString).orElse("?"));
+        running(resumed.get());
+        return;
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    phase = Phase.FORMING;
+    status = "forming";
+    publish(advert);
+  }
+
+  private void tick() {
+    try {
+      switch (phase) {
+        case FORMING -> form();
+        case RUNNING -> run();
+        default -> { }
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /** The group's adverts in the directory, this member's own (current) one included. */
+  private List<Seen> seen() {
+    List<Seen> out = new ArrayList<>();
+    for (Member m : convoy.directory().all()) {
+      Optional<String> v = m.value(key);
+      if (v.isEmpty() || m.id().equals(convoy.id())) {
+        continue;
+      }
+      try {
+        Advert a = Advert.decode(v.get());
+        if (a.group().equals(spec.name())) {
+          out.add(new Seen(a, m.state()));
+        }
+      } catch (IllegalArgumentException e) {
+        LOG.debug("group {}: ignoring the advert of {}: {}", spec.name(), m.id().shortString(), e.getMessage());
+      }
+    }
+    if (advert != null) {
+      out.add(new Seen(advert, MemberState.ALIVE));
+    }
+    return out;
+  }
+
+  private void form() {
+    List<Seen> view = seen();
+    Optional<String> proposal = Formation.proposal(advert, view);
+    if (!proposal.equals(advert.proposal())) {
+      advert = advert.withProposal(proposal);
+      publish(advert);
+      return; // decide once the others could see it
+    }
+    publish(advert); // again until written: a write skipped while another was in flight is not lost
+    Decision d = Formation.decide(advert, view);
+    if (d instanceof Decision.Wait w) {
+      status = "forming: " + w.why();
+      if (!w.why().equals(lastWait)) {
+        LOG.debug("group {}: {}", spec.name(), w.why());
+        lastWait = w.why();
+      }
+    } else if (d instanceof Decision.Conflict c) {
+      fail(new FormationException(c.why()));
+    } else if (d instanceof Decision.Bootstrap b) {
+      LOG.info("group {}: {} bootstraps it with voters {}", spec.name(), id.shortString(), b.voters().keySet());
+      running(Hosts.bootstrap(hostParts(), b.voters()));
+    } else if (d instanceof Decision.Join j) {
+      LOG.info("group {}: {} joins cluster {} (through {})", spec.name(), id.shortString(), j.cluster().shortString(),
+          j.through());
+      running(Hosts.startIn(hostParts(), j.cluster()));
+    }
+  }
+
+  private void running(KayakHost h) {
+    host = h;
+    phase = Phase.RUNNING;
+    status = "running";
+    run();
+  }
+
+  private void run() {
+    KayakHost h = host;
+    Optional<ClusterId> cluster = h.clusterId();
+    if (cluster.isEmpty()) {
+      return;
+    }
+    var roster = h.roster();
+    Optional<Boolean> voting = roster.stream().filter(m -> m.id().equals(id)).findFirst()
+        .map(dev.bourne.kayak.api.Member::voter);
+    Advert next = advert.withCluster(cluster.get(), h.log().head() > 0)
+        .withRole(h.role(), h.term(), h.leader().map(dev.bourne.kayak.api.Member::id), voting);
+    if (!next.equals(advert)) {
+      advert = next;
+    }
+    publish(advert);
+    if (voting.isPresent() && !formed.isDone()) {
+      LOG.info("group {}: {} is in the configuration as a {}", spec.name(), id.shortString(),
+          voting.get() ? "voter" : "learner");
+      formed.complete(h);
+    }
+    status = "running: " + h.role() + (voting.isPresent() ? voting.get() ? ", voter" : ", learner" : ", not yet added")
+        + ", term " + h.term();
+    if (h.role() == Role.LEADER && !changing) {
+      autopilot(h, cluster.get(), roster);
+    }
+  }
+
+  private void autopilot(KayakHost h, ClusterId cluster, List<dev.bourne.kayak.api.Member> roster) {
+    Optional<Action> a = autopilot.next(parts.scheduler().clock().nanoTime(), id, cluster, roster, seen());
+    if (a.isEmpty()) {
+      return;
+    }
+    Action action = a.get();
+    LOG.info("group {}: autopilot: {} {} ({})", spec.name(), action.getClass().getSimpleName(),
+        action.member().shortString(), action.why());
+    CompletableFuture<Void> change;
+    if (action instanceof Action.AddLearner add) {
+      change = h.admin().addLearner(add.member(), add.address());
+    } else if (action instanceof Action.Promote) {
+      change = h.admin().promote(action.member());
+    } else {
+      change = h.admin().remove(action.member());
+    }
+    changing = true;
+    change.whenComplete((v, e) -> later(() -> {
+      changing = false;
+      if (e != null) {
+        LOG.debug("group {}: autopilot change of {} failed: {}", spec.name(), action.member().shortString(),
+            e.toString());
+      }
+    }));
+  }
+
+  /** Writes {@code a} to this member's store unless it is there already; one write at a time. */
+  private void publish(Advert a) {
+    String text = a.encode();
+    if (publishing || text.equals(published) || phase == Phase.CLOSED) {
+      return;
+    }
+    publishing = true;
+    Item current = convoy.store().get(key);
+    convoy.store().putAsync(key, text, current.version()).whenComplete((r, e) -> later(() -> {
+      publishing = false;
+      if (e == null && r.ok()) {
+        published = text;
+      } else {
+        LOG.debug("group {}: advert not written ({}); trying again", spec.name(), e != null ? e.toString() : "version");
+      }
+    }));
+  }
+
+  private void fail(Throwable e) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    phase = Phase.FAILED;
+    status = "failed: " + e.getMessage();
+    LOG.warn("group {}: {}", spec.name(), e.getMessage());
+    formed.completeExceptionally(e);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    phase = Phase.CLOSED;
+    status = "closed";
+    if (ticker != null) {
+      ticker.cancel();
+    }
+    KayakHost h = host;
+    if (h != null) {
+      h.shutdown();
+    }
+    formed.completeExceptionally(new ClosedException("group " + spec.name() + " closed"));
+    Item current = convoy.store().get(key);
+    if (current.exists() && convoy.isRunning()) {
+      convoy.store().deleteAsync(key, current.version());
+    }
+    exec.close();
+  }
+
+  /** For views: this member's latest advert of the group. */
+  HostPort address() {
+    return transport.localAddress();
+  }
+}
