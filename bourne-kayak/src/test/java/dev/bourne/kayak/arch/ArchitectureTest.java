@@ -46,6 +46,24 @@ class ArchitectureTest {
   }
 
   @Test
+  void formationAndAutopilotArePure() {
+    noClasses().that().resideInAPackage("dev.bourne.kayak.groups.core..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.bourne.kayak.host..", "dev.bourne.kayak.storage..",
+            "dev.bourne.kayak.wire..", "dev.bourne.kayak.groups.host..", "dev.bourne.convoy.host..", "dev.bourne.net..",
+            "com.google.protobuf..", "io.netty..", "org.mapdb..")
+        .orShould().callMethod(System.class, "nanoTime")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .check(KAYAK);
+  }
+
+  @Test
+  void kayakAloneNeedsNoConvoyAndGroupsSitOnTop() {
+    noClasses().that().resideOutsideOfPackage("dev.bourne.kayak.groups..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.bourne.convoy..", "dev.bourne.kayak.groups..")
+        .check(KAYAK);
+  }
+
+  @Test
   void storageDoesNotKnowTheHost() {
     noClasses().that().resideInAPackage("dev.bourne.kayak.storage..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.bourne.kayak.host..", "dev.bourne.net..")

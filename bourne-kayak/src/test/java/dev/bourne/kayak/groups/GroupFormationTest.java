@@ -151,6 +151,43 @@ class GroupFormationTest {
     assertTrue(leader.role() == Role.LEADER);
   }
 
+  @Test
+  void twoGroupsShareEachMembersTransportAndStayApart() throws Exception {
+    HostPort any = new HostPort("127.0.0.1", 0);
+    List<GroupHandle> data = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Node n = new Node(i);
+      nodes.add(n);
+      boot(n, any, i == 0 ? null : nodes.get(0).transport.localAddress());
+      data.add(n.groups.join(GroupSpec.named("data").expect(3)
+          .kayak(b -> b.tick(Duration.ofMillis(20)).ticks(10, 2))
+          .dataDir(dir.resolve("node" + i).resolve("data"))));
+    }
+    Set<ClusterId> meta = new HashSet<>();
+    Set<ClusterId> other = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      meta.add(nodes.get(i).group.formed().get(WAIT.toSeconds(), TimeUnit.SECONDS).clusterId().orElseThrow());
+      other.add(data.get(i).formed().get(WAIT.toSeconds(), TimeUnit.SECONDS).clusterId().orElseThrow());
+    }
+    assertEquals(1, meta.size());
+    assertEquals(1, other.size());
+    assertFalse(meta.equals(other), "two groups, two clusters");
+    KayakHost metaLeader = leader(nodes);
+    Await.until("a data leader", WAIT, () -> data.stream().anyMatch(g -> g.host().orElseThrow().role() == Role.LEADER));
+    KayakHost dataLeader = data.stream().map(g -> g.host().orElseThrow()).filter(h -> h.role() == Role.LEADER)
+        .findFirst().orElseThrow();
+    long m = metaLeader.log().append("to meta".getBytes()).get(10, TimeUnit.SECONDS).index();
+    long d = dataLeader.log().append("to data".getBytes()).get(10, TimeUnit.SECONDS).index();
+    for (int i = 0; i < 3; i++) {
+      KayakHost mh = nodes.get(i).host();
+      KayakHost dh = data.get(i).host().orElseThrow();
+      // a follower learns the others' addresses from the leader's heartbeats
+      Await.until("both groups commit on node " + i + " with three members each", WAIT, () -> mh.log().committed() >= m
+          && dh.log().committed() >= d && mh.roster().size() == 3 && dh.roster().size() == 3);
+    }
+    assertEquals(List.of("data", "meta"), nodes.get(2).groups.views().stream().map(GroupView::name).toList());
+  }
+
   private int leaderNode(List<Node> live, KayakHost leader) {
     for (Node n : live) {
       if (n.host() == leader) {
