@@ -89,6 +89,8 @@ final class GroupSimulation implements HostProbe {
   private dev.bourne.kayak.core.Membership lastMembership;
   private long traceHash = 17;
   private boolean chaos;
+  /** Production presets (LAN gossip, default Kayak and autopilot timings) instead of fast ones. */
+  private final boolean lan;
 
   /** One simulated machine: its address, its disks, and while up, its running parts. */
   private final class Machine {
@@ -129,17 +131,91 @@ final class GroupSimulation implements HostProbe {
   }
 
   private GroupSimulation(long seed, Scenario scenario) {
+    this(seed, scenario, new Random(seed), false);
+  }
+
+  private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan) {
+    this(seed, scenario, random, lan, scenario == Scenario.SURVIVOR ? 3 : 3 + random.nextInt(5));
+  }
+
+  private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan, int n) {
+    // fewer than 2E candidates: the bound under which formation can never bootstrap twice
+    this(seed, scenario, random, lan, n, scenario == Scenario.SURVIVOR ? 3 : n / 2 + 1 + random.nextInt(n - n / 2));
+  }
+
+  private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan, int n, int expect) {
     this.seed = seed;
     this.scenario = scenario;
-    this.random = new Random(seed);
+    this.random = random;
+    this.lan = lan;
     this.network = new InMemoryNetwork(clock, new Random(random.nextLong()));
     this.workers = Workers.virtual(clock);
-    int n = scenario == Scenario.SURVIVOR ? 3 : 3 + random.nextInt(5);
-    // fewer than 2E candidates: the bound under which formation can never bootstrap twice
-    this.expect = scenario == Scenario.SURVIVOR ? 3 : n / 2 + 1 + random.nextInt(n - n / 2);
+    this.expect = expect;
     for (int i = 0; i < n; i++) {
       machines.add(new Machine(i, expect));
     }
+  }
+
+  /**
+   * Timings of one group, in virtual seconds, with the production presets (Convoy's LAN gossip,
+   * Kayak's and autopilot's defaults) over a network of 0.2-1 ms: formation of {@code expect} voters
+   * plus one learner started at once, then a voter's crash until the group has {@code expect}
+   * healthy voters again, and until the dead voter is removed.
+   *
+   * @param formSeconds from the start of every member to a committed configuration of {@code expect}
+   *     voters with a leader
+   * @param healSeconds from the crash to {@code expect} voters that are alive
+   * @param removeSeconds from the crash to the dead voter's removal
+   */
+  record Timing(double formSeconds, double healSeconds, double removeSeconds) {}
+
+  /** Measures {@link Timing} for one seed. */
+  static Timing measure(long seed, int expect) {
+    GroupSimulation s = new GroupSimulation(seed, Scenario.CHAOS, new Random(seed), true, expect + 1, expect);
+    try {
+      return s.timing();
+    } finally {
+      s.machines.forEach(s::stop);
+    }
+  }
+
+  private Timing timing() {
+    clock.scheduleAtFixedRate(CHECK_PERIOD, this::check);
+    network.network().setFaults(Faults.delay(Duration.ofNanos(200_000), Duration.ofMillis(1)));
+    long start = clock.nanoTime();
+    machines.forEach(this::start);
+    double form = secondsUntil(start, Duration.ofSeconds(120), () -> {
+      KayakHost l = leaderHost();
+      return l != null && l.roster().stream().filter(Member::voter).count() == expect
+          && cores.get(l.id()) != null && cores.get(l.id()).membershipCommitted();
+    });
+    runFor(Duration.ofSeconds(15)); // the learner becomes stable
+    KayakHost leader = leaderHost();
+    Machine victim = machines.stream().filter(m -> m.host() != leader && leader.roster().stream()
+        .anyMatch(r -> r.id().equals(m.host().id()) && r.voter())).findFirst().orElseThrow();
+    NodeId dead = victim.host().id();
+    long crashAt = clock.nanoTime();
+    crash(victim);
+    double heal = secondsUntil(crashAt, Duration.ofSeconds(180), () -> {
+      KayakHost l = leaderHost();
+      return l != null && l.roster().stream().filter(r -> r.voter() && !r.id().equals(dead)).count() == expect;
+    });
+    double remove = secondsUntil(crashAt, Duration.ofSeconds(180), () -> {
+      KayakHost l = leaderHost();
+      return l != null && l.roster().stream().noneMatch(r -> r.id().equals(dead));
+    });
+    return new Timing(form, heal, remove);
+  }
+
+  private double secondsUntil(long since, Duration limit, java.util.function.BooleanSupplier done) {
+    long deadline = clock.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      if (clock.nanoTime() > deadline) {
+        throw new SafetyViolation("seed " + seed + ": not done within " + limit + ": " + machines);
+      }
+      runFor(Duration.ofMillis(5));
+    }
+    return (clock.nanoTime() - since) / 1e9;
   }
 
   /**
@@ -301,19 +377,21 @@ final class GroupSimulation implements HostProbe {
     }
     m.transport = network.transport(m.address);
     SerialExecutor callbacks = workers.serial("convoy-callbacks-" + m.number);
-    ConvoyConfig config = ConvoyConfig.local().bind(m.address).build();
+    ConvoyConfig config = (lan ? ConvoyConfig.lan() : ConvoyConfig.local()).bind(m.address).build();
     m.convoy = HostBuilder.of(config).transport(m.transport).scheduler(clock).random(new Random(random.nextLong()))
         .state(m.convoyDisk).workers(workers).callbacks(callbacks).start();
     if (!seeds.isEmpty()) {
       m.convoy.joinAsync(seeds);
     }
     m.groups = GroupsHost.start(new GroupsHost.Parts(m.convoy, m.transport, clock, workers, storage(m), List.of()));
-    m.handle = m.groups.join(GroupSpec.named(GROUP).expect(expectOfThis)
-        .kayak(b -> b.tick(Duration.ofMillis(10)).ticks(10, 2).requestTimeout(Duration.ofMillis(200))
-            .appendTimeout(Duration.ofMillis(1500)).joinTimeout(Duration.ofSeconds(10)))
-        .autopilot(AutopilotConfig.defaults().withTimes(Duration.ofMillis(500), Duration.ofSeconds(2))
-            .withPeriod(Duration.ofMillis(100)))
-        .dataDir(java.nio.file.Path.of("machine" + m.number)));
+    GroupSpec.Draft spec = GroupSpec.named(GROUP).expect(expectOfThis);
+    if (!lan) {
+      spec.kayak(b -> b.tick(Duration.ofMillis(10)).ticks(10, 2).requestTimeout(Duration.ofMillis(200))
+          .appendTimeout(Duration.ofMillis(1500)).joinTimeout(Duration.ofSeconds(10)))
+          .autopilot(AutopilotConfig.defaults().withTimes(Duration.ofMillis(500), Duration.ofSeconds(2))
+              .withPeriod(Duration.ofMillis(100)));
+    }
+    m.handle = m.groups.join(spec.dataDir(java.nio.file.Path.of("machine" + m.number)));
     trace("start m" + m.number + (restart ? " again" : ""));
   }
 
