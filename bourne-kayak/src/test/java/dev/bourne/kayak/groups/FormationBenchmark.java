@@ -38,6 +38,9 @@ public final class FormationBenchmark {
 
   /** Runs the benchmark and prints the table. */
   public static void main(String[] args) throws Exception {
+    // before the first logger exists: the table, not the members' info logs
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     System.out.println("| E | where | form s | crash to E alive voters s | crash to removal s |");
     System.out.println("|---:|---|---:|---:|---:|");

@@ -18,8 +18,8 @@ import java.util.TreeMap;
  *
  * <p>In order of precedence: remove a learner dead for longer than {@code deadAfter}; add as a
  * learner a member of the cluster that the configuration lacks (a new member, or one removed that
- * came back); promote the learner healthy for longest (at least {@code stabilization}) while the
- * healthy voters are fewer than the target; remove a voter dead for longer than {@code deadAfter},
+ * came back); promote the learner healthy for longest (at least {@code stabilization}) while fewer
+ * voters than the target are alive (a suspected voter still counts as alive); remove a voter dead for longer than {@code deadAfter},
  * but only while the dead voters are at most {@code (voters - 1) / 2} (beyond that the quorum is
  * already at stake and removing would make it worse) and at least {@code minQuorum} voters remain.
  * A voter is replaced by promoting first, then removing: the configuration never shrinks below the
@@ -81,7 +81,10 @@ public final class Autopilot {
             + " the configuration"));
       }
     }
-    long healthyVoters = configured.values().stream().filter(m -> m.voter() && healthy(m.id(), self)).count();
+    // A suspected voter still counts: promoting on suspicion alone would grow the voters past the
+    // target whenever a voter is slow for a moment, and nothing shrinks them again.
+    long healthyVoters = configured.values().stream()
+        .filter(m -> m.voter() && deadFor(m.id(), nowNanos) < 0).count();
     if (healthyVoters < target) {
       NodeId best = null;
       long bestSince = Long.MAX_VALUE;
@@ -95,7 +98,7 @@ public final class Autopilot {
         }
       }
       if (best != null) {
-        return Optional.of(new Action.Promote(best, healthyVoters + " healthy voters of " + target + "; healthy for "
+        return Optional.of(new Action.Promote(best, healthyVoters + " alive voters of " + target + "; healthy for "
             + millis(nowNanos - bestSince) + " ms"));
       }
     }
@@ -131,10 +134,6 @@ public final class Autopilot {
         deadSince.remove(id);
       }
     }
-  }
-
-  private boolean healthy(NodeId id, NodeId self) {
-    return id.equals(self) || healthySince.containsKey(id);
   }
 
   private long deadFor(NodeId id, long now) {
