@@ -137,12 +137,12 @@ public final class Kayak {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(voters, "voters");
     Objects.requireNonNull(transport, "transport");
-    NodeId self = config.memberId()
-        .orElseThrow(() -> new IllegalArgumentException("bootstrapping with voters needs kayak.member-id"));
-    if (!voters.containsKey(self)) {
-      throw new IllegalArgumentException("the voters " + voters.keySet() + " must include this member " + self);
-    }
     try {
+      NodeId self = config.memberId()
+          .orElseThrow(() -> new IllegalArgumentException("bootstrapping with voters needs kayak.member-id"));
+      if (!voters.containsKey(self)) {
+        throw new IllegalArgumentException("the voters " + voters.keySet() + " must include this member " + self);
+      }
       return Hosts.bootstrap(Hosts.production(config, transport, ownsTransport), voters);
     } catch (RuntimeException e) {
       closeIfOwned(transport, ownsTransport);

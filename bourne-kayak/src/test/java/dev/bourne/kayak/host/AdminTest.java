@@ -133,8 +133,11 @@ class AdminTest {
         () -> Kayak.start(config(data, bind, other), transport(bind), true));
     assertTrue(e.getMessage().contains(id.toString()), e.getMessage());
     Map<NodeId, HostPort> withoutMe = Map.of(other, bind);
+    HostPort spare = freePort();
     assertThrows(IllegalArgumentException.class,
-        () -> Kayak.bootstrap(config(dir.resolve("y"), bind, id), withoutMe, transport(freePort()), true));
+        () -> Kayak.bootstrap(config(dir.resolve("y"), bind, id), withoutMe, transport(spare), true));
+    // the refused call closed the transport it was given to own: its port is free again
+    transport(spare).close();
   }
 
   @Test

@@ -116,7 +116,11 @@ class HostApiTest {
     assertFalse(hostThreads().isEmpty(), "the host runs threads of its own while open");
     h.close();
     host = null;
-    Await.until("no Kayak or transport thread is left", WAIT, () -> hostThreads().isEmpty());
+    try {
+      Await.until("no Kayak or transport thread is left", WAIT, () -> hostThreads().isEmpty());
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": " + hostThreads(), e);
+    }
   }
 
   private static List<String> hostThreads() {

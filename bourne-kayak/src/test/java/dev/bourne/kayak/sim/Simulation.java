@@ -207,11 +207,19 @@ public final class Simulation implements HostProbe {
       Hosts.Joining joining = Hosts.join(parts, peers);
       host = joining.host();
       joining.joined().whenComplete((v, e) -> {
-        trace("joined " + m.number + " " + (e == null ? "ok" : e.getClass().getSimpleName()));
+        trace("joined " + m.number + " " + (e == null ? "ok" : String.valueOf(e.getCause() != null ? e.getCause() : e)));
         if (e == null) {
           membershipChanges++;
         } else if (m.host == host) {
           down(m); // the host shut itself down
+          // as a supervisor would: start it again a little later (chaos may be over by now, and
+          // nothing else would bring it back; found with seed 1001752, a join UNREACHABLE after
+          // every peer had been down or cut off for a second)
+          clock.schedule(Duration.ofMillis(500), () -> {
+            if (!m.isUp() && !m.departed) {
+              restart(m);
+            }
+          });
         }
       });
     }
@@ -429,6 +437,7 @@ public final class Simulation implements HostProbe {
   private void append(SimMember m, Duration timeout, Runnable onAcknowledged) {
     String payload = "s" + seed + "-" + (++payloadCounter);
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    trace("append " + payload + " on " + m.number + (m.isLeader() ? " (leader)" : ""));
     m.host.log().append(bytes, timeout).whenComplete((e, error) -> {
       if (error != null) {
         trace("append failed " + payload + " " + (error.getCause() != null ? error.getCause() : error));
@@ -658,6 +667,9 @@ public final class Simulation implements HostProbe {
     }
     for (Entry e : r.entries()) {
       checker.written(id, e, core.termAt(e.index() - 1));
+      if (PRINT_TRACE) {
+        trace(id.shortString() + " writes " + e);
+      }
     }
   }
 
@@ -762,7 +774,8 @@ public final class Simulation implements HostProbe {
         int pos = (int) (e.index() - 1);
         if (pos >= m.applied.size() || !m.applied.get(pos).equals(e)) {
           return "acknowledged " + e + " not applied at " + m + " (applied up to " + m.lastApplied
-              + ", acknowledged " + acknowledged.size() + ")";
+              + ", acknowledged " + acknowledged.size() + "; applied there: "
+              + (pos < m.applied.size() ? m.applied.get(pos) : "nothing") + ")";
         }
       }
     }

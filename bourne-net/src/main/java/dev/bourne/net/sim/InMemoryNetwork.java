@@ -36,6 +36,7 @@ public final class InMemoryNetwork {
   private final Map<HostPort, InMemoryTransport> transports = new LinkedHashMap<>();
   private final int maxFrameBytes;
   private final int maxDatagramPayload;
+  private long lastCorrelationId;
 
   /** A network on a fresh clock at time zero, every fault decision drawn from {@code seed}. */
   public InMemoryNetwork(long seed) {
@@ -69,6 +70,17 @@ public final class InMemoryNetwork {
   /** The simulated network, to inject faults and partitions. */
   public SimNetwork<HostPort, Envelope> network() {
     return network;
+  }
+
+  /**
+   * A correlation id no transport of this network used before. Unique across transports, so that a
+   * reply to a call of a closed transport is never taken for the reply to a call of a new one at the
+   * same address: with TCP, a restarted process has new connections and never gets its former
+   * incarnation's replies (found by the Kayak simulator: a restarted member took a stale reply for
+   * an append as the answer to a new one and acknowledged it at the wrong index).
+   */
+  long nextCorrelationId() {
+    return ++lastCorrelationId;
   }
 
   /**

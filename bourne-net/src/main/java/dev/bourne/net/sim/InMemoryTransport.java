@@ -44,7 +44,6 @@ public final class InMemoryTransport implements Transport {
   private final int maxDatagramPayload;
   private final Dispatcher dispatcher = new Dispatcher();
   private final Map<Long, Pending> pending = new LinkedHashMap<>();
-  private long nextId;
   private boolean closed;
   private long unhandled;
   private long late;
@@ -86,7 +85,7 @@ public final class InMemoryTransport implements Transport {
     if (closed) {
       return CompletableFuture.failedFuture(new ClosedException("transport closed"));
     }
-    long id = ++nextId;
+    long id = net.nextCorrelationId();
     Envelope request = Envelopes.request(id, method, payload, source);
     if (request.getSerializedSize() > maxFrameBytes) {
       return CompletableFuture.failedFuture(new PayloadTooLargeException("request to '" + method + "'", request.getSerializedSize(), maxFrameBytes));

@@ -50,6 +50,27 @@ class InMemoryTransportTest {
   }
 
   @Test
+  void aRestartedTransportNeverTakesItsFormerIncarnationsReply() {
+    // b answers "first" slowly and "second" at once; a closes after its first call and a new
+    // transport starts at a's address and calls again. The late "first" must not answer it.
+    CompletableFuture<byte[]> slow = new CompletableFuture<>();
+    b.handle("ask", (from, p) -> text(p).equals("first") ? slow : CompletableFuture.completedFuture(bytes("second")));
+    net.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(1)));
+    CompletableFuture<byte[]> old = a.call(B, "ask", bytes("first"), SECOND);
+    net.clock().advance(Duration.ofMillis(2));
+    a.close();
+    assertInstanceOf(ClosedException.class, failureOf(old));
+    InMemoryTransport again = net.transport(A);
+    CompletableFuture<byte[]> fresh = again.call(B, "ask", bytes("held"), Duration.ofMillis(50));
+    b.handle("ask", (from, p) -> new CompletableFuture<>()); // the new call gets no answer at all
+    slow.complete(bytes("first"));
+    net.clock().advance(Duration.ofMillis(10));
+    assertFalse(fresh.isDone(), "a reply meant for the closed transport answered the new one: " + fresh);
+    net.clock().advance(Duration.ofMillis(50));
+    assertInstanceOf(TimedOutException.class, failureOf(fresh));
+  }
+
+  @Test
   void roundTripCompletesWhenTheClockDeliversIt() {
     echoOn(b);
     net.network().setFaults(Faults.delay(Duration.ofMillis(5), Duration.ofMillis(5)));
