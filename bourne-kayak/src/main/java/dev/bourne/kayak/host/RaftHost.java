@@ -131,7 +131,8 @@ final class RaftHost implements KayakHost {
   private volatile ClusterId cluster;
   private final List<Consumer<Membership>> membershipWatchers = new ArrayList<>();
   private long writeSeq;
-  private long heartbeats;
+  /** Heartbeats (or answers) sent to each peer, for sharing the address book now and then. */
+  private final Map<NodeId, Long> heartbeatsTo = new HashMap<>();
   private volatile Status status;
   private volatile Membership membership;
   private volatile boolean stopped;
@@ -671,7 +672,11 @@ final class RaftHost implements KayakHost {
     }
     long version = addresses.version();
     Long sent = peersVersionSent.get(o.to());
-    if (sent != null && sent == version && ++heartbeats % PEERS_EVERY_HEARTBEATS != 0) {
+    // Counted per peer: one counter over all peers, with an even number of them, hit the same
+    // peers every time and never the others (found by a loopback test: a member that dropped the
+    // leader's first heartbeat, sent before it joined the cluster, never learned a third address).
+    long count = heartbeatsTo.merge(o.to(), 1L, Long::sum);
+    if (sent != null && sent == version && count % PEERS_EVERY_HEARTBEATS != 0) {
       return Map.of();
     }
     peersVersionSent.put(o.to(), version);

@@ -182,8 +182,14 @@ class GroupFormationTest {
       KayakHost mh = nodes.get(i).host();
       KayakHost dh = data.get(i).host().orElseThrow();
       // a follower learns the others' addresses from the leader's heartbeats
-      Await.until("both groups commit on node " + i + " with three members each", WAIT, () -> mh.log().committed() >= m
-          && dh.log().committed() >= d && mh.roster().size() == 3 && dh.roster().size() == 3);
+      try {
+        Await.until("both groups commit on node " + i + " with three members each", WAIT, () -> mh.log().committed() >= m
+            && dh.log().committed() >= d && mh.roster().size() == 3 && dh.roster().size() == 3);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + ": meta " + mh.role() + " commit " + mh.log().committed() + "/" + m
+            + " roster " + mh.roster() + "; data " + dh.role() + " commit " + dh.log().committed() + "/" + d + " roster "
+            + dh.roster(), e);
+      }
     }
     assertEquals(List.of("data", "meta"), nodes.get(2).groups.views().stream().map(GroupView::name).toList());
   }
