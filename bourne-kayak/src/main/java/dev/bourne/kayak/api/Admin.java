@@ -39,4 +39,12 @@ public interface Admin {
    * most up-to-date voter once the removal committed.
    */
   CompletableFuture<Void> remove(NodeId member);
+
+  /**
+   * Tells this member where {@code member} listens now, as a directory (gossip) saw it: from now on
+   * this member sends there. Local, not a change through the log; every member that is told (or
+   * hears from {@code member} at its new address) follows. For a member that came back on another
+   * address (consul #457).
+   */
+  void updateAddress(NodeId member, HostPort address);
 }

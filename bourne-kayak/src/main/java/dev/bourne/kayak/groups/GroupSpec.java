@@ -17,9 +17,18 @@ import java.util.function.UnaryOperator;
  * @param kayak adjusts the Kayak configuration of the group's host (ticks, timeouts, limits); the
  *     data directory, bind address, member id and promotion policy are set by the group
  * @param autopilot how the group's leader keeps its configuration healthy
+ * @param replication 0 (the default): every member that joins the group is a voter candidate;
+ *     otherwise the group is placed on this many of the eligible members (those that join it and
+ *     carry {@code tag}), chosen by rendezvous hashing, and moved when they fail or others come;
+ *     {@code expect} is then the replication
+ * @param tag for a placed group: only members whose Convoy store lists this tag under {@link
+ *     #TAGS_KEY} host it (empty: every member that joins it is eligible)
  */
 public record GroupSpec(String name, int expect, boolean voter, Path dataDir, UnaryOperator<KayakConfig.Builder> kayak,
-    AutopilotConfig autopilot) {
+    AutopilotConfig autopilot, int replication, java.util.Optional<String> tag) {
+  /** The Convoy store key under which a member lists its tags, comma-separated ({@code ssd,eu-west}). */
+  public static final String TAGS_KEY = "kayak.tags";
+
   /** @throws IllegalArgumentException if the name or expect is invalid, or no data directory is set */
   public GroupSpec {
     Advert.checkName(name);
@@ -29,6 +38,20 @@ public record GroupSpec(String name, int expect, boolean voter, Path dataDir, Un
     Objects.requireNonNull(dataDir, () -> "group " + name + " needs a data directory (dataDir)");
     Objects.requireNonNull(kayak, "kayak");
     Objects.requireNonNull(autopilot, "autopilot");
+    Objects.requireNonNull(tag, "tag");
+    if (replication < 0 || replication > 99) {
+      throw new IllegalArgumentException("replication must be in 0..99, got " + replication);
+    }
+    if (replication > 0 && expect != replication) {
+      throw new IllegalArgumentException("a placed group forms with its replication " + replication + " voters, not "
+          + expect);
+    }
+    tag.ifPresent(Advert::checkName);
+  }
+
+  /** Whether the group is placed on some of the eligible members rather than on all that join it. */
+  public boolean placed() {
+    return replication > 0;
   }
 
   /**
@@ -46,6 +69,8 @@ public record GroupSpec(String name, int expect, boolean voter, Path dataDir, Un
     private boolean voter = true;
     private UnaryOperator<KayakConfig.Builder> kayak = b -> b;
     private AutopilotConfig autopilot = AutopilotConfig.defaults();
+    private int replication;
+    private java.util.Optional<String> tag = java.util.Optional.empty();
 
     private Draft(String name) {
       this.name = name;
@@ -69,6 +94,19 @@ public record GroupSpec(String name, int expect, boolean voter, Path dataDir, Un
       return this;
     }
 
+    /**
+     * Places the group on {@code replication} of the members that join it and carry {@code tag}
+     * (null for any member that joins it); {@code expect} becomes the replication.
+     *
+     * @see GroupSpec#replication() @see GroupSpec#tag()
+     */
+    public Draft placement(int replication, String tag) {
+      this.replication = replication;
+      this.expect = replication;
+      this.tag = java.util.Optional.ofNullable(tag);
+      return this;
+    }
+
     /** @see GroupSpec#autopilot() */
     public Draft autopilot(AutopilotConfig value) {
       this.autopilot = Objects.requireNonNull(value, "autopilot");
@@ -81,7 +119,7 @@ public record GroupSpec(String name, int expect, boolean voter, Path dataDir, Un
      * @throws IllegalArgumentException if a value is invalid
      */
     public GroupSpec dataDir(Path value) {
-      return new GroupSpec(name, expect, voter, value, kayak, autopilot);
+      return new GroupSpec(name, expect, voter, value, kayak, autopilot, replication, tag);
     }
   }
 }

@@ -30,4 +30,11 @@ final class HostAdmin implements Admin {
   public CompletableFuture<Void> remove(NodeId member) {
     return requests.administer(new MembershipChange.Remove(member), null);
   }
+
+  @Override
+  public void updateAddress(NodeId member, HostPort address) {
+    Objects.requireNonNull(member, "member");
+    Objects.requireNonNull(address, "address");
+    requests.updateAddress(member, address);
+  }
 }

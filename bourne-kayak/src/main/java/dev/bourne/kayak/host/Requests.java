@@ -202,6 +202,15 @@ final class Requests {
     return membership.confirmCluster(seeds);
   }
 
+  /** Where {@code member} listens now, from a directory: this member sends there from now on. */
+  void updateAddress(NodeId member, HostPort address) {
+    host.loop.execute(() -> {
+      if (!member.equals(host.id) && !host.addresses.get(member).equals(Optional.of(address))) {
+        host.addresses.put(member, address);
+      }
+    });
+  }
+
   /** Makes an administrative change on the leader (see {@link MembershipRequests#administer}). */
   CompletableFuture<Void> administer(dev.bourne.kayak.core.MembershipChange change, HostPort address) {
     return membership.administer(change, address);

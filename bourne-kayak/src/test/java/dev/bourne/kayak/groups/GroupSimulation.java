@@ -63,8 +63,16 @@ final class GroupSimulation implements HostProbe {
     /** One machine expects another size: every member that saw it before formation reports it. */
     EXPECT_MISMATCH,
     /** A survivor of an old group and fresh machines: never bootstrapped over. */
-    SURVIVOR
+    SURVIVOR,
+    /**
+     * A group placed on 3 of the tagged machines: machines crash, come back and arrive late, one
+     * is not tagged; the group moves to where rendezvous hashing puts it, never losing an append.
+     */
+    PLACEMENT
   }
+
+  /** The replication of the placed group in {@link Scenario#PLACEMENT}. */
+  private static final int REPLICATION = 3;
 
   private static final Duration CHECK_PERIOD = Duration.ofMillis(1);
   private static final Duration QUIET_LIMIT = Duration.ofSeconds(40);
@@ -86,6 +94,7 @@ final class GroupSimulation implements HostProbe {
   private int removals;
   private int promotions;
   private int maxVoters;
+  private int moves;
   private dev.bourne.kayak.core.Membership lastMembership;
   private long traceHash = 17;
   private boolean chaos;
@@ -95,7 +104,8 @@ final class GroupSimulation implements HostProbe {
   /** One simulated machine: its address, its disks, and while up, its running parts. */
   private final class Machine {
     final int number;
-    final HostPort address;
+    /** Where it listens; a machine may come back from a crash on another port. */
+    HostPort address;
     final int expect;
     MemoryStorage convoyDisk = new MemoryStorage();
     final MemoryLogStorage log = new MemoryLogStorage();
@@ -103,6 +113,8 @@ final class GroupSimulation implements HostProbe {
     final MemorySnapshotStorage snapshots = new MemorySnapshotStorage();
     NodeId groupId;
     boolean started;
+    /** In {@link Scenario#PLACEMENT}: whether it carries the group's tag. */
+    boolean tagged = true;
     InMemoryTransport transport;
     ConvoyHost convoy;
     GroupsHost groups;
@@ -135,12 +147,14 @@ final class GroupSimulation implements HostProbe {
   }
 
   private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan) {
-    this(seed, scenario, random, lan, scenario == Scenario.SURVIVOR ? 3 : 3 + random.nextInt(5));
+    this(seed, scenario, random, lan, scenario == Scenario.SURVIVOR ? 3
+        : scenario == Scenario.PLACEMENT ? 4 + random.nextInt(2) : 3 + random.nextInt(5));
   }
 
   private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan, int n) {
     // fewer than 2E candidates: the bound under which formation can never bootstrap twice
-    this(seed, scenario, random, lan, n, scenario == Scenario.SURVIVOR ? 3 : n / 2 + 1 + random.nextInt(n - n / 2));
+    this(seed, scenario, random, lan, n, scenario == Scenario.SURVIVOR ? 3 : scenario == Scenario.PLACEMENT ? REPLICATION
+        : n / 2 + 1 + random.nextInt(n - n / 2));
   }
 
   private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan, int n, int expect) {
@@ -247,6 +261,7 @@ final class GroupSimulation implements HostProbe {
       case CHAOS -> chaos();
       case EXPECT_MISMATCH -> mismatch();
       case SURVIVOR -> survivor();
+      case PLACEMENT -> placement();
     };
   }
 
@@ -363,6 +378,58 @@ final class GroupSimulation implements HostProbe {
     return result();
   }
 
+  private Result placement() {
+    int n = machines.size();
+    if (random.nextBoolean()) {
+      machines.get(random.nextInt(n)).tagged = false;
+    }
+    network.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(1 + random.nextInt(8)))
+        .withDropRate(random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.03));
+    chaos = true;
+    int late = random.nextBoolean() ? 1 : 0;
+    for (int i = 0; i < n - late; i++) {
+      Machine m = machines.get(i);
+      clock.schedule(Duration.ofMillis(i == 0 ? 0 : random.nextInt(1000)), () -> start(m));
+    }
+    if (late == 1) {
+      clock.schedule(Duration.ofMillis(4000 + random.nextInt(3000)), () -> start(machines.get(n - 1)));
+    }
+    int crashCount = 1 + random.nextInt(2);
+    for (int c = 0; c < crashCount; c++) {
+      Machine m = machines.get(random.nextInt(n - late));
+      long at = 3000 + random.nextInt(6000);
+      long back = at + 500 + random.nextInt(5000);
+      clock.schedule(Duration.ofMillis(at), () -> crash(m));
+      clock.schedule(Duration.ofMillis(back), () -> {
+        if (m.started && !m.up()) {
+          start(m);
+        }
+      });
+    }
+    clock.scheduleAtFixedRate(Duration.ofMillis(50), this::workload);
+    runFor(Duration.ofSeconds(14));
+    chaos = false;
+    network.network().heal();
+    network.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(3)));
+    for (Machine m : machines) {
+      if (m.started && !m.up()) {
+        start(m);
+      }
+    }
+    List<Machine> eligible = machines.stream().filter(m -> m.started && m.tagged).toList();
+    List<NodeId> expected = dev.bourne.kayak.groups.core.Placement.choose(GROUP, REPLICATION,
+        eligible.stream().map(m -> m.groupId).toList());
+    List<Machine> placed = eligible.stream().filter(m -> expected.contains(m.groupId)).toList();
+    awaitHealthy(placed);
+    for (Machine m : machines) {
+      if (m.up() && !placed.contains(m) && m.host() != null) {
+        throw new SafetyViolation("m" + m.number + " still runs a host although the group is placed on " + expected
+            + ": " + m.handle.status());
+      }
+    }
+    return result();
+  }
+
   // ------------------------------------------------------------------ machines
 
   private void start(Machine m) {
@@ -374,6 +441,10 @@ final class GroupSimulation implements HostProbe {
     m.started = true;
     if (restart) {
       m.convoyDisk = m.convoyDisk.reopen();
+      if (scenario == Scenario.CHAOS && random.nextInt(3) == 0) {
+        m.address = new HostPort("127.0.0.1", 9500 + (++moves)); // the Kayak address book must follow
+        trace("m" + m.number + " comes back at " + m.address);
+      }
     }
     m.transport = network.transport(m.address);
     SerialExecutor callbacks = workers.serial("convoy-callbacks-" + m.number);
@@ -385,6 +456,12 @@ final class GroupSimulation implements HostProbe {
     }
     m.groups = GroupsHost.start(new GroupsHost.Parts(m.convoy, m.transport, clock, workers, storage(m), List.of()));
     GroupSpec.Draft spec = GroupSpec.named(GROUP).expect(expectOfThis);
+    if (scenario == Scenario.PLACEMENT) {
+      spec.placement(REPLICATION, "meta");
+      if (m.tagged && !m.convoy.store().get(GroupSpec.TAGS_KEY).exists()) {
+        m.convoy.store().putAsync(GroupSpec.TAGS_KEY, "meta,ssd", 0);
+      }
+    }
     if (!lan) {
       spec.kayak(b -> b.tick(Duration.ofMillis(10)).ticks(10, 2).requestTimeout(Duration.ofMillis(200))
           .appendTimeout(Duration.ofMillis(1500)).joinTimeout(Duration.ofSeconds(10)))

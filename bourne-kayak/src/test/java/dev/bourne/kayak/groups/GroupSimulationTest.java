@@ -31,7 +31,7 @@ class GroupSimulationTest {
     System.out.printf("groups %s: %d seeds in %d ms: %d groups formed, %d crashes, %d appends acknowledged, "
         + "%d promotions, %d removals by autopilot%n", scenario, n, (System.nanoTime() - started) / 1_000_000, formed,
         crashes, acked, promotions, removals);
-    if (scenario == GroupSimulation.Scenario.CHAOS) {
+    if (scenario == GroupSimulation.Scenario.CHAOS || scenario == GroupSimulation.Scenario.PLACEMENT) {
       assertEquals(n, formed, "every chaos run forms exactly one group");
       assertTrue(acked > 0, "no append was acknowledged");
       if (n >= 20) {
@@ -53,6 +53,11 @@ class GroupSimulationTest {
   @Test
   void aSurvivorIsNeverBootstrappedOver() {
     runMany(GroupSimulation.Scenario.SURVIVOR, 30_000, 50);
+  }
+
+  @Test
+  void aPlacedGroupMovesWithTheMembersAndLosesNothing() {
+    runMany(GroupSimulation.Scenario.PLACEMENT, 40_000, 100);
   }
 
   @Test

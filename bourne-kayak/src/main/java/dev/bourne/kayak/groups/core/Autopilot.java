@@ -32,6 +32,7 @@ import java.util.TreeMap;
 public final class Autopilot {
   private final AutopilotConfig config;
   private final int target;
+  private final int expect;
   private final Map<NodeId, Long> healthySince = new HashMap<>();
   private final Map<NodeId, Long> deadSince = new HashMap<>();
 
@@ -41,6 +42,7 @@ public final class Autopilot {
    */
   public Autopilot(AutopilotConfig config, int expect) {
     this.config = config;
+    this.expect = expect;
     int t = config.targetVoters() == 0 ? expect : config.targetVoters();
     this.target = t % 2 == 0 ? t - 1 : t; // an even expect counts as the odd number below it
   }
@@ -61,6 +63,18 @@ public final class Autopilot {
    */
   public Optional<Action> next(long nowNanos, NodeId self, ClusterId cluster, List<Member> roster,
       Collection<Seen> adverts) {
+    return next(nowNanos, self, cluster, roster, adverts, Optional.empty());
+  }
+
+  /**
+   * As {@link #next(long, NodeId, ClusterId, List, Collection)} for a placed group: {@code
+   * placement} are the members that should host it. Only they are added and promoted (up to all of
+   * them); once every one of them is a voter, the members outside it are removed, one at a time
+   * (a move is add, promote, then remove: a quorum of the old placement stays in the
+   * configuration throughout).
+   */
+  public Optional<Action> next(long nowNanos, NodeId self, ClusterId cluster, List<Member> roster,
+      Collection<Seen> adverts, Optional<List<NodeId>> placement) {
     Map<NodeId, Seen> byMember = new TreeMap<>();
     for (Seen s : adverts) {
       byMember.put(s.advert().member(), s);
@@ -76,7 +90,8 @@ public final class Autopilot {
     }
     for (Seen s : byMember.values()) {
       Advert a = s.advert();
-      if (!configured.containsKey(a.member()) && s.alive() && a.cluster().equals(Optional.of(cluster))) {
+      if (!configured.containsKey(a.member()) && s.alive() && a.cluster().equals(Optional.of(cluster))
+          && placement.map(p -> p.contains(a.member())).orElse(true)) {
         return Optional.of(new Action.AddLearner(a.member(), a.address(), "alive member of the cluster outside"
             + " the configuration"));
       }
@@ -84,22 +99,39 @@ public final class Autopilot {
     // A suspected voter still counts: promoting on suspicion alone would grow the voters past the
     // target whenever a voter is slow for a moment, and nothing shrinks them again.
     long healthyVoters = configured.values().stream()
-        .filter(m -> m.voter() && deadFor(m.id(), nowNanos) < 0).count();
-    if (healthyVoters < target) {
+        .filter(m -> m.voter() && deadFor(m.id(), nowNanos) < 0 && placement.map(p -> p.contains(m.id())).orElse(true))
+        .count();
+    int goal = placement.map(List::size).orElse(target);
+    if (healthyVoters < goal) {
       NodeId best = null;
       long bestSince = Long.MAX_VALUE;
       for (Member m : configured.values()) {
         Seen s = byMember.get(m.id());
         Long since = healthySince.get(m.id());
         if (!m.voter() && since != null && s != null && s.advert().voter()
+            && placement.map(p -> p.contains(m.id())).orElse(true)
             && nowNanos - since >= config.stabilization().toNanos() && since < bestSince) {
           best = m.id();
           bestSince = since;
         }
       }
       if (best != null) {
-        return Optional.of(new Action.Promote(best, healthyVoters + " alive voters of " + target + "; healthy for "
+        return Optional.of(new Action.Promote(best, healthyVoters + " alive voters of " + goal + "; healthy for "
             + millis(nowNanos - bestSince) + " ms"));
+      }
+    }
+    // Only a full placement moves the group: with fewer eligible members than the replication, a
+    // member outside it may be one that failed, which the dead-voter rule below handles (bounded).
+    if (placement.isPresent() && placement.get().size() >= expect && placement.get().stream()
+        .allMatch(p -> configured.containsKey(p) && configured.get(p).voter())) {
+      Member out = null;
+      for (Member m : configured.values()) { // learners first, this leader last
+        if (!placement.get().contains(m.id()) && (out == null || rank(m, self) < rank(out, self))) {
+          out = m;
+        }
+      }
+      if (out != null) {
+        return Optional.of(new Action.Remove(out.id(), "not placed here; every member of the placement votes"));
       }
     }
     List<Member> voters = configured.values().stream().filter(Member::voter).toList();
@@ -134,6 +166,10 @@ public final class Autopilot {
         deadSince.remove(id);
       }
     }
+  }
+
+  private static int rank(Member m, NodeId self) {
+    return m.id().equals(self) ? 2 : m.voter() ? 1 : 0;
   }
 
   private long deadFor(NodeId id, long now) {

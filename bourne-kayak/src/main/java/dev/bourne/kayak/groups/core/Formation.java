@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,15 @@ public final class Formation {
    *     formation is for members without one)
    */
   public static Decision decide(Advert self, Collection<Seen> view) {
+    return decide(self, view, Comparator.naturalOrder());
+  }
+
+  /**
+   * As {@link #decide(Advert, Collection)}, with candidates ranked by {@code order} instead of by
+   * id (placement ranks them by rendezvous score): the first E of them form the group. The rules
+   * hold for any total order that every member applies alike.
+   */
+  public static Decision decide(Advert self, Collection<Seen> view, Comparator<NodeId> order) {
     if (self.cluster().isPresent()) {
       throw new IllegalArgumentException(self.member() + " already belongs to cluster " + self.cluster().get());
     }
@@ -86,7 +96,7 @@ public final class Formation {
           + ") expects " + self.expect() + " voters but " + mismatched.stream().map(s -> s.advert().member()
               .shortString() + " expects " + s.advert().expect()).collect(Collectors.joining(", ")));
     }
-    SortedMap<NodeId, HostPort> candidates = candidates(self, others);
+    SortedMap<NodeId, HostPort> candidates = candidates(self, others, order);
     if (candidates.size() < self.expect()) {
       return new Decision.Wait("group " + self.group() + ": " + candidates.size() + " of " + self.expect()
           + " voter candidates known");
@@ -119,6 +129,11 @@ public final class Formation {
    * empty while fewer than E candidates are known or the group already has a cluster.
    */
   public static Optional<String> proposal(Advert self, Collection<Seen> view) {
+    return proposal(self, view, Comparator.naturalOrder());
+  }
+
+  /** As {@link #proposal(Advert, Collection)}, with candidates ranked by {@code order}. */
+  public static Optional<String> proposal(Advert self, Collection<Seen> view, Comparator<NodeId> order) {
     if (!self.voter() || self.cluster().isPresent()) {
       return Optional.empty();
     }
@@ -126,7 +141,7 @@ public final class Formation {
     if (others.stream().anyMatch(s -> s.advert().cluster().isPresent())) {
       return Optional.empty();
     }
-    SortedMap<NodeId, HostPort> candidates = candidates(self, others);
+    SortedMap<NodeId, HostPort> candidates = candidates(self, others, order);
     if (candidates.size() < self.expect()) {
       return Optional.empty();
     }
@@ -157,8 +172,8 @@ public final class Formation {
     return out;
   }
 
-  private static SortedMap<NodeId, HostPort> candidates(Advert self, List<Seen> others) {
-    SortedMap<NodeId, HostPort> c = new TreeMap<>();
+  private static SortedMap<NodeId, HostPort> candidates(Advert self, List<Seen> others, Comparator<NodeId> order) {
+    SortedMap<NodeId, HostPort> c = new TreeMap<>(order);
     c.put(self.member(), self.address());
     for (Seen s : others) {
       if (s.advert().voter()) {
@@ -169,7 +184,7 @@ public final class Formation {
   }
 
   private static SortedMap<NodeId, HostPort> lowest(SortedMap<NodeId, HostPort> candidates, int n) {
-    SortedMap<NodeId, HostPort> out = new TreeMap<>();
+    SortedMap<NodeId, HostPort> out = new TreeMap<>(candidates.comparator());
     for (Map.Entry<NodeId, HostPort> e : candidates.entrySet()) {
       if (out.size() == n) {
         break;

@@ -21,6 +21,7 @@ import dev.bourne.kayak.groups.core.Advert;
 import dev.bourne.kayak.groups.core.Autopilot;
 import dev.bourne.kayak.groups.core.Decision;
 import dev.bourne.kayak.groups.core.Formation;
+import dev.bourne.kayak.groups.core.Placement;
 import dev.bourne.kayak.groups.core.Seen;
 import dev.bourne.kayak.host.HostParts;
 import dev.bourne.kayak.host.Hosts;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 final class GroupMember implements GroupHandle {
   private static final Logger LOG = LoggerFactory.getLogger(GroupMember.class);
 
-  private enum Phase { STARTING, FORMING, RUNNING, FAILED, CLOSED }
+  /** FORMING: no host yet; RUNNING: the host runs; STANDBY: a placed group moved off this member. */
+  private enum Phase { STARTING, FORMING, RUNNING, STANDBY, FAILED, CLOSED }
 
   private final GroupSpec spec;
   private final GroupsHost.Parts parts;
@@ -148,6 +150,7 @@ final class GroupMember implements GroupHandle {
       switch (phase) {
         case FORMING -> form();
         case RUNNING -> run();
+        case STANDBY -> standby();
         default -> { }
       }
     } catch (RuntimeException e) {
@@ -165,7 +168,7 @@ final class GroupMember implements GroupHandle {
       }
       try {
         Advert a = Advert.decode(v.get());
-        if (a.group().equals(spec.name())) {
+        if (a.group().equals(spec.name()) && tagged(m)) {
           out.add(new Seen(a, m.state()));
         }
       } catch (IllegalArgumentException e) {
@@ -178,16 +181,48 @@ final class GroupMember implements GroupHandle {
     return out;
   }
 
+  /** Whether {@code m} carries the placed group's tag (every member does if the group has none). */
+  private boolean tagged(Member m) {
+    if (spec.tag().isEmpty()) {
+      return true;
+    }
+    String tags = m.value(GroupSpec.TAGS_KEY).orElse("");
+    return java.util.Arrays.asList(tags.split(",")).contains(spec.tag().get());
+  }
+
+  /**
+   * For a placed group: the members that should host it, from what the directory shows (failed and
+   * departed members are not eligible; suspected ones still are, so that a slow member does not
+   * move the group).
+   */
+  private List<NodeId> placement(List<Seen> view) {
+    List<NodeId> eligible = new ArrayList<>();
+    for (Seen s : view) {
+      if (s.advert().voter() && s.present() && s.health() != MemberState.FAILED) {
+        eligible.add(s.advert().member());
+      }
+    }
+    return Placement.choose(spec.name(), spec.replication(), eligible);
+  }
+
+  private java.util.Comparator<NodeId> order() {
+    return spec.placed() ? Placement.order(spec.name()) : java.util.Comparator.naturalOrder();
+  }
+
   private void form() {
     List<Seen> view = seen();
-    Optional<String> proposal = Formation.proposal(advert, view);
+    if (spec.tag().isPresent() && !tagged(convoy.self())) {
+      status = "not tagged " + spec.tag().get() + ": this member does not host group " + spec.name();
+      return;
+    }
+    Optional<String> proposal = Formation.proposal(advert, view, order());
     if (!proposal.equals(advert.proposal())) {
       advert = advert.withProposal(proposal);
       publish(advert);
       return; // decide once the others could see it
     }
     publish(advert); // again until written: a write skipped while another was in flight is not lost
-    Decision d = Formation.decide(advert, view);
+    Decision d = Formation.decide(advert, view, order());
     if (d instanceof Decision.Wait w) {
       status = "forming: " + w.why();
       if (!w.why().equals(lastWait)) {
@@ -200,6 +235,10 @@ final class GroupMember implements GroupHandle {
       LOG.info("group {}: {} bootstraps it with voters {}", spec.name(), id.shortString(), b.voters().keySet());
       running(Hosts.bootstrap(hostParts(), b.voters()));
     } else if (d instanceof Decision.Join j) {
+      if (spec.placed() && !placement(view).contains(id)) {
+        status = "standby: group " + spec.name() + " is placed on " + shortIds(placement(view));
+        return;
+      }
       LOG.info("group {}: {} joins cluster {} (through {})", spec.name(), id.shortString(), j.cluster().shortString(),
           j.through());
       running(Hosts.startIn(hostParts(), j.cluster()));
@@ -220,6 +259,7 @@ final class GroupMember implements GroupHandle {
       return;
     }
     var roster = h.roster();
+    followAddresses(h, cluster.get(), roster);
     Optional<Boolean> voting = roster.stream().filter(m -> m.id().equals(id)).findFirst()
         .map(dev.bourne.kayak.api.Member::voter);
     Advert next = advert.withCluster(cluster.get(), h.log().head() > 0)
@@ -235,13 +275,90 @@ final class GroupMember implements GroupHandle {
     }
     status = "running: " + h.role() + (voting.isPresent() ? voting.get() ? ", voter" : ", learner" : ", not yet added")
         + ", term " + h.term();
+    // Also a member never added (placed here for a moment while views converged): once every member
+    // of the placement votes, nobody needs it, and standing down earlier could cost a quorum.
+    if (spec.placed() && movedOff()) {
+      LOG.info("group {}: {} is no longer placed here; stands down (the leader removes it)", spec.name(),
+          id.shortString());
+      h.shutdown();
+      host = null;
+      phase = Phase.STANDBY;
+      advert = new Advert(advert.group(), advert.member(), advert.address(), advert.voter(), advert.expect(),
+          advert.cluster(), advert.state(), Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty());
+      publish(advert);
+      status = "standby: moved off";
+      return;
+    }
     if (h.role() == Role.LEADER && !changing) {
       autopilot(h, cluster.get(), roster);
     }
   }
 
+  /**
+   * The Kayak address book follows the directory: a member of the configuration whose advert shows
+   * another address than the host knows came back elsewhere, and is reached there (consul #457).
+   */
+  private void followAddresses(KayakHost h, ClusterId cluster, List<dev.bourne.kayak.api.Member> roster) {
+    for (Seen s : seen()) {
+      Advert a = s.advert();
+      if (!s.alive() || a.member().equals(id) || !a.cluster().equals(Optional.of(cluster))) {
+        continue;
+      }
+      for (dev.bourne.kayak.api.Member m : roster) {
+        if (m.id().equals(a.member()) && !m.address().equals(a.address())) {
+          LOG.info("group {}: {} now listens at {} (was {})", spec.name(), a.member().shortString(), a.address(),
+              m.address());
+          h.admin().updateAddress(a.member(), a.address());
+        }
+      }
+    }
+  }
+
+  /**
+   * For a placed group: this member is not in the placement, and every member of the placement is
+   * alive and says it votes, so the group no longer needs this member's vote.
+   */
+  private boolean movedOff() {
+    List<Seen> view = seen();
+    List<NodeId> placement = placement(view);
+    if (placement.contains(id) || placement.size() < spec.replication()) {
+      return false;
+    }
+    for (NodeId p : placement) {
+      boolean votes = view.stream().anyMatch(s -> s.advert().member().equals(p) && s.alive()
+          && s.advert().voting().orElse(false));
+      if (!votes) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A placed group moved off this member, which keeps its data: it comes back if placed here again. */
+  private void standby() {
+    List<Seen> view = seen();
+    publish(advert);
+    if (!placement(view).contains(id)) {
+      status = "standby: group " + spec.name() + " is placed on " + shortIds(placement(view));
+      return;
+    }
+    LOG.info("group {}: {} is placed here again; resumes", spec.name(), id.shortString());
+    Optional<KayakHost> resumed = Hosts.resume(hostParts());
+    if (resumed.isPresent()) {
+      running(resumed.get());
+    } else {
+      phase = Phase.FORMING;
+    }
+  }
+
+  private static String shortIds(List<NodeId> ids) {
+    return ids.stream().map(NodeId::shortString).toList().toString();
+  }
+
   private void autopilot(KayakHost h, ClusterId cluster, List<dev.bourne.kayak.api.Member> roster) {
-    Optional<Action> a = autopilot.next(parts.scheduler().clock().nanoTime(), id, cluster, roster, seen());
+    List<Seen> view = seen();
+    Optional<Action> a = autopilot.next(parts.scheduler().clock().nanoTime(), id, cluster, roster, view,
+        spec.placed() ? Optional.of(placement(view)) : Optional.empty());
     if (a.isEmpty()) {
       return;
     }
