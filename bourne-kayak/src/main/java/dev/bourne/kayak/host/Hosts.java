@@ -90,10 +90,20 @@ public final class Hosts {
    */
   public static KayakHost start(HostParts parts) {
     RaftHost host = create(parts);
-    try {
+    return launch(host, () -> {
       if (host.isNew()) {
         host.bootstrap();
       }
+    });
+  }
+
+  /**
+   * Runs {@code first}, starts {@code host} and finishes an unfinished join (a learner, or a member
+   * accepted that never got an entry); on failure the host and every part are released.
+   */
+  private static KayakHost launch(RaftHost host, Runnable first) {
+    try {
+      first.run();
       host.start();
       if (host.joinUnfinished()) {
         host.finishJoin();
@@ -118,19 +128,11 @@ public final class Hosts {
   public static KayakHost bootstrap(HostParts parts, java.util.Map<NodeId, HostPort> voters) {
     Objects.requireNonNull(voters, "voters");
     RaftHost host = create(parts);
-    try {
+    return launch(host, () -> {
       if (host.isNew()) {
         host.bootstrap(java.util.Map.copyOf(voters));
       }
-      host.start();
-      if (host.joinUnfinished()) {
-        host.finishJoin();
-      }
-    } catch (RuntimeException e) {
-      host.shutdown();
-      throw e;
-    }
-    return host;
+    });
   }
 
   /**
@@ -173,16 +175,7 @@ public final class Hosts {
       host.shutdown();
       return Optional.empty();
     }
-    try {
-      host.start();
-      if (host.joinUnfinished()) {
-        host.finishJoin();
-      }
-    } catch (RuntimeException e) {
-      host.shutdown();
-      throw e;
-    }
-    return Optional.of(host);
+    return Optional.of(launch(host, () -> { }));
   }
 
   /**
@@ -276,7 +269,7 @@ public final class Hosts {
   }
 
   /** Closes each resource, in order, going on past failures. */
-  static void closeAll(List<AutoCloseable> resources) {
+  public static void closeAll(List<AutoCloseable> resources) {
     for (AutoCloseable c : resources) {
       try {
         c.close();

@@ -284,11 +284,21 @@ final class GroupSimulation implements HostProbe {
       clock.schedule(Duration.ofMillis(at), this::partition);
       clock.schedule(Duration.ofMillis(at + length), () -> network.network().heal());
     }
-    int crashCount = random.nextInt(3);
-    for (int c = 0; c < crashCount; c++) {
-      Machine m = machines.get(random.nextInt(n - never));
-      long at = 500 + random.nextInt(9000);
-      long back = at + 300 + random.nextInt(4000);
+    scheduleCrashes(random.nextInt(3), n - never, 500, 9000, 300, 4000);
+    chaosFor(Duration.ofSeconds(12));
+    awaitHealthy(machines.stream().filter(m -> m.started).toList());
+    return result();
+  }
+
+  /**
+   * Crashes {@code count} machines drawn among the first {@code pool}, each at a moment in {@code
+   * [from, from + span)} ms, and starts each again {@code [down, down + downSpan)} ms later.
+   */
+  private void scheduleCrashes(int count, int pool, int from, int span, int down, int downSpan) {
+    for (int c = 0; c < count; c++) {
+      Machine m = machines.get(random.nextInt(pool));
+      long at = from + random.nextInt(span);
+      long back = at + down + random.nextInt(downSpan);
       clock.schedule(Duration.ofMillis(at), () -> crash(m));
       clock.schedule(Duration.ofMillis(back), () -> {
         if (m.started && !m.up()) {
@@ -296,8 +306,12 @@ final class GroupSimulation implements HostProbe {
         }
       });
     }
+  }
+
+  /** Runs {@code d} of chaos with the workload, then heals the network and restarts every machine that ran. */
+  private void chaosFor(Duration d) {
     clock.scheduleAtFixedRate(Duration.ofMillis(50), this::workload);
-    runFor(Duration.ofSeconds(12));
+    runFor(d);
     chaos = false;
     network.network().heal();
     network.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(3)));
@@ -306,8 +320,6 @@ final class GroupSimulation implements HostProbe {
         start(m);
       }
     }
-    awaitHealthy(machines.stream().filter(m -> m.started).toList());
-    return result();
   }
 
   private Result mismatch() {
@@ -394,28 +406,8 @@ final class GroupSimulation implements HostProbe {
     if (late == 1) {
       clock.schedule(Duration.ofMillis(4000 + random.nextInt(3000)), () -> start(machines.get(n - 1)));
     }
-    int crashCount = 1 + random.nextInt(2);
-    for (int c = 0; c < crashCount; c++) {
-      Machine m = machines.get(random.nextInt(n - late));
-      long at = 3000 + random.nextInt(6000);
-      long back = at + 500 + random.nextInt(5000);
-      clock.schedule(Duration.ofMillis(at), () -> crash(m));
-      clock.schedule(Duration.ofMillis(back), () -> {
-        if (m.started && !m.up()) {
-          start(m);
-        }
-      });
-    }
-    clock.scheduleAtFixedRate(Duration.ofMillis(50), this::workload);
-    runFor(Duration.ofSeconds(14));
-    chaos = false;
-    network.network().heal();
-    network.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(3)));
-    for (Machine m : machines) {
-      if (m.started && !m.up()) {
-        start(m);
-      }
-    }
+    scheduleCrashes(1 + random.nextInt(2), n - late, 3000, 6000, 500, 5000);
+    chaosFor(Duration.ofSeconds(14));
     List<Machine> eligible = machines.stream().filter(m -> m.started && m.tagged).toList();
     List<NodeId> expected = dev.bourne.kayak.groups.core.Placement.choose(GROUP, REPLICATION,
         eligible.stream().map(m -> m.groupId).toList());

@@ -168,13 +168,7 @@ public final class GroupsHost implements KayakGroups {
       all = new ArrayList<>(groups.values());
     }
     all.forEach(GroupMember::close);
-    for (AutoCloseable c : parts.owned()) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // closing the rest matters more
-      }
-    }
+    Hosts.closeAll(parts.owned());
   }
 
   /** Production storage: files in each group's data directory. */
