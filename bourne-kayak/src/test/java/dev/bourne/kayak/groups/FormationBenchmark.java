@@ -100,7 +100,7 @@ public final class FormationBenchmark {
         ConvoyHost convoy = i == 0 ? Convoy.start(c, t) : Convoy.join(c, List.of(nodes.get(0).transport().localAddress()), t);
         KayakGroups groups = KayakGroups.on(convoy, t);
         start = System.nanoTime(); // the last start counts
-        GroupHandle g = groups.join(GroupSpec.named("meta").expect(expect).voter(i < expect)
+        GroupHandle g = groups.join(GroupSpec.named("meta").expect(expect)
             .dataDir(dir.resolve("n" + i)));
         nodes.add(new Node(t, convoy, groups, g));
       }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real members on loopback (Convoy and Kayak sharing one Netty transport each, real files): five
  * members started at once for a group expecting 3 form one group; a killed voter is replaced and
- * removed after the threshold while the group keeps serving; restarted, it comes back as a learner.
+ * removed after the threshold while the group keeps serving; restarted, it comes back as a learner,
+ * and when a second voter dies a learner takes that place too.
  */
 class GroupFormationTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -149,6 +150,18 @@ class GroupFormationTest {
     Await.until("it catches up", WAIT, () -> back.log().committed() >= after);
     assertFalse(leader.roster().stream().filter(Member::voter).count() > 3, leader.roster().toString());
     assertTrue(leader.role() == Role.LEADER);
+
+    // A second voter dies: a learner (the spare or the one that came back) takes its place.
+    Node second = live.stream().filter(n -> n.host() != leader && n.host().roster().stream()
+        .anyMatch(m -> m.id().equals(n.host().id()) && m.voter())).findFirst().orElseThrow();
+    var secondId = second.host().id();
+    second.kill();
+    Await.until("three voters again without the second dead one", WAIT, () -> {
+      var roster = leader.roster();
+      return roster.stream().filter(Member::voter).count() == 3 && roster.stream().noneMatch(m -> m.id().equals(secondId));
+    });
+    long last = leader.log().append("healed twice".getBytes()).get(10, TimeUnit.SECONDS).index();
+    Await.until("the restarted member commits " + last, WAIT, () -> back.log().committed() >= last);
   }
 
   @Test

@@ -285,6 +285,9 @@ final class GroupSimulation implements HostProbe {
       clock.schedule(Duration.ofMillis(at + length), () -> network.network().heal());
     }
     scheduleCrashes(random.nextInt(3), n - never, 500, 9000, 300, 4000);
+    if (random.nextInt(3) == 0) {
+      flap(machines.get(random.nextInt(n - never)));
+    }
     chaosFor(Duration.ofSeconds(12));
     awaitHealthy(machines.stream().filter(m -> m.started).toList());
     return result();
@@ -502,6 +505,24 @@ final class GroupSimulation implements HostProbe {
     c.shutdown();
     m.groups.close();
     m.transport.close();
+  }
+
+  /**
+   * A flapping machine: cut off from every other one for 150-400 ms about once a second, six
+   * times, from 4 s on; autopilot must neither promote it nor remove it for that.
+   */
+  private void flap(Machine m) {
+    for (int i = 0; i < 6; i++) {
+      long at = 4000 + i * 1000L + random.nextInt(300);
+      long length = 150 + random.nextInt(250);
+      clock.schedule(Duration.ofMillis(at), () -> {
+        Set<HostPort> others = new HashSet<>();
+        machines.stream().filter(o -> o != m).forEach(o -> others.add(o.address));
+        trace("flap m" + m.number);
+        network.network().isolate(m.address, others);
+      });
+      clock.schedule(Duration.ofMillis(at + length), () -> network.network().heal());
+    }
   }
 
   private void partition() {
