@@ -3,7 +3,6 @@ package dev.bourne.kayak.groups.host;
 import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.exec.SerialExecutor;
 import dev.bourne.common.id.NodeId;
-import dev.bourne.common.net.HostPort;
 import dev.bourne.common.time.Cancellable;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.Item;
@@ -433,8 +432,8 @@ final class GroupMember implements GroupHandle {
     exec.close();
   }
 
-  /** For views: this member's latest advert of the group. */
-  HostPort address() {
-    return transport.localAddress();
+  /** Whether {@link #close()} was called. */
+  boolean isClosed() {
+    return phase == Phase.CLOSED;
   }
 }

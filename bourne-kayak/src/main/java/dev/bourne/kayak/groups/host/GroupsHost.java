@@ -104,7 +104,7 @@ public final class GroupsHost implements KayakGroups {
       throw new IllegalStateException("the groups are closed");
     }
     GroupMember existing = groups.get(spec.name());
-    if (existing != null && !existing.status().equals("closed")) {
+    if (existing != null && !existing.isClosed()) {
       throw new IllegalStateException("this member already takes part in group " + spec.name());
     }
     GroupMember m = new GroupMember(spec, parts);
