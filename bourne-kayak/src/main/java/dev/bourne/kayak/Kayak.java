@@ -110,9 +110,9 @@ public final class Kayak {
   public static KayakHost join(KayakConfig config, List<HostPort> peers, Transport transport, boolean ownsTransport) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(transport, "transport");
-    checkPeers(peers);
     Hosts.Joining joining;
     try {
+      checkPeers(peers);
       joining = Hosts.join(Hosts.production(config, transport, ownsTransport), List.copyOf(peers));
     } catch (RuntimeException e) {
       closeIfOwned(transport, ownsTransport);
@@ -165,9 +165,9 @@ public final class Kayak {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(transport, "transport");
-    checkPeers(peers);
     Hosts.Joining joining;
     try {
+      checkPeers(peers);
       joining = Hosts.join(Hosts.production(config, transport, ownsTransport), List.copyOf(peers), cluster);
     } catch (RuntimeException e) {
       closeIfOwned(transport, ownsTransport);

@@ -6,10 +6,10 @@ import dev.bourne.net.RemoteException;
 import java.util.Optional;
 
 /**
- * A configuration change that cannot apply to the current configuration: promoting a member that
- * is not a learner or has not caught up, removing the last voter. Retrying does not help until the
- * configuration changed. Code {@code INVALID_CHANGE}, kept when the leader's refusal crosses the
- * wire.
+ * A configuration change that cannot apply now: promoting a member that is not a learner, or a
+ * learner that has not caught up; removing the last voter. Retrying helps only once the
+ * configuration changed, or (for a learner behind) once it caught up. Code {@code
+ * INVALID_CHANGE}, kept when the leader's refusal crosses the wire.
  */
 public class InvalidChangeException extends BourneException {
   private static final long serialVersionUID = 1L;

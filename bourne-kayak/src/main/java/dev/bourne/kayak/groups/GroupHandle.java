@@ -16,7 +16,8 @@ public interface GroupHandle extends AutoCloseable {
   /**
    * Completes with this member's Kayak host once it is in the group's configuration (a voter, or a
    * learner the autopilot may promote); for a placed group, once this member hosts it (a member the
-   * group is not placed on stays on standby, and this does not complete). Fails with {@link FormationException} if the group cannot
+   * group is not placed on stays on standby, and this does not complete; a placed member moved off
+   * later stands down, and {@link #host()} then tells which host runs, if any). Fails with {@link FormationException} if the group cannot
    * form until an operator acts (members expect different sizes, or belong to two clusters), and
    * with {@code ClosedException} if this handle is closed first.
    */

@@ -72,7 +72,8 @@ final class MembershipRequests {
       return;
     }
     if (requests.isLeader()) {
-      Op<byte[]> local = new Op<>(change.toString(), Duration.ofMillis(Math.max(1, op.remainingMillis())), host.clock);
+      // tracked, so that it expires with the caller's deadline instead of retrying on its own
+      Op<byte[]> local = requests.open(change.toString(), Duration.ofMillis(Math.max(1, op.remainingMillis())));
       local.result.whenComplete((r, e) -> {
         if (e == null) {
           op.result.complete(null);
@@ -116,6 +117,9 @@ final class MembershipRequests {
       call = RequestCodec.decodeChange(payload);
     } catch (MalformedMessageException e) {
       return CompletableFuture.failedFuture(Requests.badRequest(e.getMessage()));
+    }
+    if (call.cluster().isEmpty()) { // only members administer: a new member has no cluster yet
+      return CompletableFuture.failedFuture(Requests.badRequest("a change request needs the caller's cluster id"));
     }
     ClusterMismatchException foreign = host.refuseForeign(call.cluster(), from.source());
     if (foreign != null) {
@@ -372,7 +376,7 @@ final class MembershipRequests {
       op.result.completeExceptionally(requests.notLeader());
       return;
     }
-    if (address != null) {
+    if (address != null && !change.node().equals(host.id)) { // never repoint this leader itself
       host.addresses.put(change.node(), address);
     }
     var current = host.core.membership();

@@ -571,6 +571,32 @@ final class GroupSimulation implements HostProbe {
       if (clusters.size() > 1) {
         throw new SafetyViolation("two clusters for group " + GROUP + ": " + clusters);
       }
+      crashTheBootstrapper(c);
+    }
+  }
+
+  /**
+   * Now and then the bootstrapper crashes right after bootstrapping, before its advert with the
+   * cluster id could spread: the others see it fail and must still not form the group without it.
+   */
+  private void crashTheBootstrapper(ClusterId c) {
+    if (!chaos || random.nextInt(4) != 0) {
+      return;
+    }
+    for (Machine m : machines) {
+      KayakHost h = m.host();
+      if (m.up() && h != null && h.clusterId().equals(java.util.Optional.of(c))) {
+        long at = random.nextInt(20);
+        long back = at + 500 + random.nextInt(3000);
+        trace("crash the bootstrapper m" + m.number);
+        clock.schedule(Duration.ofMillis(at), () -> crash(m));
+        clock.schedule(Duration.ofMillis(back), () -> {
+          if (!m.up()) {
+            start(m);
+          }
+        });
+        return;
+      }
     }
   }
 

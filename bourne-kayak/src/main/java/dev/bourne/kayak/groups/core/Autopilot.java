@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * <p>In order of precedence: remove a learner dead for longer than {@code deadAfter}; add as a
  * learner a member of the cluster that the configuration lacks (a new member, or one removed that
  * came back); promote the learner healthy for longest (at least {@code stabilization}) while fewer
- * voters than the target are alive (a suspected voter still counts as alive); remove a voter dead for longer than {@code deadAfter},
+ * voters than the target are alive (a voter counts until it has been dead for the stabilization
+ * time, so that a slow or briefly failed voter does not grow the voters past the target); remove a voter dead for longer than {@code deadAfter},
  * but only while the dead voters are at most {@code (voters - 1) / 2} (beyond that the quorum is
  * already at stake and removing would make it worse) and at least {@code minQuorum} voters remain.
  * A voter is replaced by promoting first, then removing: the configuration never shrinks below the
@@ -96,13 +97,20 @@ public final class Autopilot {
             + " the configuration"));
       }
     }
-    // A suspected voter still counts: promoting on suspicion alone would grow the voters past the
-    // target whenever a voter is slow for a moment, and nothing shrinks them again.
+    // A voter counts until it has been dead for the stabilization time: promoting on suspicion or a
+    // short failure would grow the voters past the target whenever a voter is slow for a moment,
+    // and nothing shrinks them again.
+    long grace = Math.max(1, config.stabilization().toNanos());
     long healthyVoters = configured.values().stream()
-        .filter(m -> m.voter() && deadFor(m.id(), nowNanos) < 0 && placement.map(p -> p.contains(m.id())).orElse(true))
+        .filter(m -> m.voter() && deadFor(m.id(), nowNanos) < grace
+            && placement.map(p -> p.contains(m.id())).orElse(true))
         .count();
     int goal = placement.map(List::size).orElse(target);
-    if (healthyVoters < goal) {
+    long votersNow = configured.values().stream().filter(Member::voter).count();
+    // A placed group moves one member at a time: at most one voter beyond the placement, so that
+    // members moved off standing down together never cost the quorum.
+    boolean room = placement.isEmpty() || votersNow < goal + 1;
+    if (healthyVoters < goal && room) {
       NodeId best = null;
       long bestSince = Long.MAX_VALUE;
       for (Member m : configured.values()) {
@@ -122,16 +130,17 @@ public final class Autopilot {
     }
     // Only a full placement moves the group: with fewer eligible members than the replication, a
     // member outside it may be one that failed, which the dead-voter rule below handles (bounded).
-    if (placement.isPresent() && placement.get().size() >= expect && placement.get().stream()
-        .allMatch(p -> configured.containsKey(p) && configured.get(p).voter())) {
+    if (placement.isPresent() && placement.get().size() >= expect) {
       Member out = null;
       for (Member m : configured.values()) { // learners first, this leader last
-        if (!placement.get().contains(m.id()) && (out == null || rank(m, self) < rank(out, self))) {
+        boolean removable = !m.voter() || votersNow > placement.get().size();
+        if (!placement.get().contains(m.id()) && removable && (out == null || rank(m, self) < rank(out, self))) {
           out = m;
         }
       }
       if (out != null) {
-        return Optional.of(new Action.Remove(out.id(), "not placed here; every member of the placement votes"));
+        return Optional.of(new Action.Remove(out.id(), "not placed here; " + votersNow + " voters for a placement of "
+            + placement.get().size()));
       }
     }
     List<Member> voters = configured.values().stream().filter(Member::voter).toList();
@@ -144,6 +153,21 @@ public final class Autopilot {
           + deadVoters.size() + " of " + voters.size() + " voters dead"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Follows the members' health without deciding anything: called on every member that does not
+   * lead, so that a member that becomes leader judges by what it saw meanwhile, not by timestamps
+   * from its last term (a member dead then, alive since and dead again is not removed at once).
+   */
+  public void observe(long nowNanos, NodeId self, ClusterId cluster, List<Member> roster, Collection<Seen> adverts) {
+    Map<NodeId, Seen> byMember = new TreeMap<>();
+    for (Seen s : adverts) {
+      byMember.put(s.advert().member(), s);
+    }
+    Map<NodeId, Member> configured = new TreeMap<>();
+    roster.forEach(m -> configured.put(m.id(), m));
+    track(nowNanos, self, cluster, configured, byMember);
   }
 
   private void track(long now, NodeId self, ClusterId cluster, Map<NodeId, Member> configured,

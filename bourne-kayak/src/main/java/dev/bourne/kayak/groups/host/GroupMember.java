@@ -62,6 +62,8 @@ final class GroupMember implements GroupHandle {
   private boolean changing;
   private String lastWait;
   private Cancellable ticker;
+  /** Convoy ids of the members seen advertising the group, until gossip forgets them. */
+  private final java.util.Set<dev.bourne.common.id.NodeId> advertisers = new java.util.LinkedHashSet<>();
 
   GroupMember(GroupSpec spec, GroupsHost.Parts parts) {
     this.spec = spec;
@@ -160,24 +162,46 @@ final class GroupMember implements GroupHandle {
   /** The group's adverts in the directory, this member's own (current) one included. */
   private List<Seen> seen() {
     List<Seen> out = new ArrayList<>();
+    java.util.Set<dev.bourne.common.id.NodeId> active = new java.util.HashSet<>();
     for (Member m : convoy.directory().all()) {
-      Optional<String> v = m.value(key);
-      if (v.isEmpty() || m.id().equals(convoy.id())) {
+      active.add(m.id());
+      see(m, out);
+    }
+    // The directory lists active members only; formation must count a failed candidate until
+    // gossip forgets it (a failed bootstrapper whose cluster advert never spread must not be
+    // formed over), so members once seen advertising are looked up by id until they are gone.
+    for (java.util.Iterator<dev.bourne.common.id.NodeId> it = advertisers.iterator(); it.hasNext(); ) {
+      dev.bourne.common.id.NodeId convoyId = it.next();
+      if (active.contains(convoyId)) {
         continue;
       }
-      try {
-        Advert a = Advert.decode(v.get());
-        if (a.group().equals(spec.name()) && tagged(m)) {
-          out.add(new Seen(a, m.state()));
-        }
-      } catch (IllegalArgumentException e) {
-        LOG.debug("group {}: ignoring the advert of {}: {}", spec.name(), m.id().shortString(), e.getMessage());
+      Optional<Member> gone = convoy.directory().get(convoyId);
+      if (gone.isEmpty()) {
+        it.remove(); // reaped: gossip forgot it
+      } else {
+        see(gone.get(), out);
       }
     }
     if (advert != null) {
       out.add(new Seen(advert, MemberState.ALIVE));
     }
     return out;
+  }
+
+  private void see(Member m, List<Seen> out) {
+    Optional<String> v = m.value(key);
+    if (v.isEmpty() || m.id().equals(convoy.id())) {
+      return;
+    }
+    try {
+      Advert a = Advert.decode(v.get());
+      if (a.group().equals(spec.name()) && tagged(m)) {
+        out.add(new Seen(a, m.state()));
+        advertisers.add(m.id());
+      }
+    } catch (IllegalArgumentException e) {
+      LOG.debug("group {}: ignoring the advert of {}: {}", spec.name(), m.id().shortString(), e.getMessage());
+    }
   }
 
   /** Whether {@code m} carries the placed group's tag (every member does if the group has none). */
@@ -290,6 +314,8 @@ final class GroupMember implements GroupHandle {
     }
     if (h.role() == Role.LEADER && !changing) {
       autopilot(h, cluster.get(), roster);
+    } else if (h.role() != Role.LEADER) {
+      autopilot.observe(parts.scheduler().clock().nanoTime(), id, cluster.get(), roster, seen());
     }
   }
 
@@ -390,7 +416,11 @@ final class GroupMember implements GroupHandle {
     }
     publishing = true;
     Item current = convoy.store().get(key);
-    convoy.store().putAsync(key, text, current.version()).whenComplete((r, e) -> later(() -> {
+    convoy.store().putAsync(key, text, current.version()).whenComplete((r, e) -> {
+      if (phase == Phase.CLOSED) {
+        withdraw(); // it landed after close took the advert away
+      }
+    }).whenComplete((r, e) -> later(() -> {
       publishing = false;
       if (e == null && r.ok()) {
         published = text;
@@ -400,6 +430,7 @@ final class GroupMember implements GroupHandle {
     }));
   }
 
+  /** Formation cannot go on, or something broke: stop taking part (the host too), keep the data. */
   private void fail(Throwable e) {
     if (phase == Phase.CLOSED) {
       return;
@@ -407,29 +438,50 @@ final class GroupMember implements GroupHandle {
     phase = Phase.FAILED;
     status = "failed: " + e.getMessage();
     LOG.warn("group {}: {}", spec.name(), e.getMessage());
-    formed.completeExceptionally(e);
-  }
-
-  @Override
-  public synchronized void close() {
-    if (phase == Phase.CLOSED) {
-      return;
-    }
-    phase = Phase.CLOSED;
-    status = "closed";
     if (ticker != null) {
       ticker.cancel();
     }
     KayakHost h = host;
     if (h != null) {
+      host = null;
+      h.shutdown();
+    }
+    formed.completeExceptionally(e);
+  }
+
+  @Override
+  public void close() {
+    KayakHost h;
+    synchronized (this) {
+      if (phase == Phase.CLOSED) {
+        return;
+      }
+      phase = Phase.CLOSED;
+      status = "closed";
+      if (ticker != null) {
+        ticker.cancel();
+      }
+      h = host;
+    }
+    // Outside the lock: a queued task waits for it, and closing the executor waits for that task.
+    if (h != null) {
       h.shutdown();
     }
     formed.completeExceptionally(new ClosedException("group " + spec.name() + " closed"));
+    withdraw();
+    exec.close();
+  }
+
+  /** Deletes this member's advert (again after a write that was in flight when it closed). */
+  private void withdraw() {
     Item current = convoy.store().get(key);
     if (current.exists() && convoy.isRunning()) {
-      convoy.store().deleteAsync(key, current.version());
+      try {
+        convoy.store().deleteAsync(key, current.version());
+      } catch (RuntimeException closing) {
+        // the Convoy member is stopping: its store goes with it
+      }
     }
-    exec.close();
   }
 
   /** Whether {@link #close()} was called. */

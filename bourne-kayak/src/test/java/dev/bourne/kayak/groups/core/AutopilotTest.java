@@ -64,6 +64,10 @@ class AutopilotTest {
     return out;
   }
 
+  private Optional<Action> next(Autopilot a, long at, Optional<List<NodeId>> placement) {
+    return a.next(at, ids.get(0), cluster, roster(), adverts(), placement);
+  }
+
   private Optional<Action> next(Autopilot a, long at) {
     return a.next(at, ids.get(0), cluster, roster(), adverts());
   }
@@ -110,13 +114,50 @@ class AutopilotTest {
     health.put(doomed, MemberState.SUSPECT);
     assertEquals(Optional.empty(), next(a, 20 * S), "a suspected voter is not replaced");
     health.put(doomed, MemberState.FAILED);
-    Action promote = next(a, 21 * S).orElseThrow();
+    assertEquals(Optional.empty(), next(a, 21 * S), "just failed: it may be back in a moment");
+    assertEquals(Optional.empty(), next(a, 30 * S), "dead for 9 s, less than the stabilization time");
+    Action promote = next(a, 31 * S).orElseThrow();
     assertInstanceOf(Action.Promote.class, promote);
     assertEquals(learner, promote.member());
     voter.put(learner, true);
     assertEquals(Optional.empty(), next(a, 50 * S), "dead for 29 s");
     Action remove = next(a, 51 * S).orElseThrow();
     assertEquals(new Action.Remove(doomed, remove.why()), remove);
+  }
+
+  @Test
+  void aPlacedGroupMovesOneMemberAtATime() {
+    // three old voters, three new learners the placement prefers: never more than four voters
+    Autopilot a = new Autopilot(CONFIG, 3);
+    NodeId leader = member(true, MemberState.ALIVE);
+    NodeId o2 = member(true, MemberState.ALIVE);
+    NodeId o3 = member(true, MemberState.ALIVE);
+    List<NodeId> placed = List.of(member(false, MemberState.ALIVE), member(false, MemberState.ALIVE),
+        member(false, MemberState.ALIVE));
+    Optional<List<NodeId>> placement = Optional.of(placed);
+    a.next(0, leader, cluster, roster(), adverts(), placement);
+    long t = 20 * S;
+    List<String> steps = new ArrayList<>();
+    for (int i = 0; i < 20; i++, t += S) {
+      Optional<Action> next = a.next(t, leader, cluster, roster(), adverts(), placement);
+      if (next.isEmpty()) {
+        break;
+      }
+      Action act = next.get();
+      if (act instanceof Action.Promote) {
+        voter.put(act.member(), true);
+      } else if (act instanceof Action.Remove) {
+        voter.remove(act.member());
+      }
+      long voters = voter.values().stream().filter(v -> v).count();
+      assertTrue(voters <= 4, "more than one voter beyond the placement after " + steps + " " + act);
+      steps.add(act.getClass().getSimpleName() + " " + ids.indexOf(act.member()));
+    }
+    assertEquals(List.of("Promote", "Remove", "Promote", "Remove", "Promote", "Remove"),
+        steps.stream().map(x -> x.split(" ")[0]).toList(), steps.toString());
+    assertEquals("Remove 0", steps.get(5), "the leader removes itself last: " + steps);
+    assertTrue(voter.keySet().containsAll(placed) && voter.size() == 3, voter.toString());
+    assertTrue(!voter.containsKey(o2) && !voter.containsKey(o3) && !voter.containsKey(leader));
   }
 
   @Test
