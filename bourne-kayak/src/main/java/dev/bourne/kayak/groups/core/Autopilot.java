@@ -76,12 +76,8 @@ public final class Autopilot {
    */
   public Optional<Action> next(long nowNanos, NodeId self, ClusterId cluster, List<Member> roster,
       Collection<Seen> adverts, Optional<List<NodeId>> placement) {
-    Map<NodeId, Seen> byMember = new TreeMap<>();
-    for (Seen s : adverts) {
-      byMember.put(s.advert().member(), s);
-    }
-    Map<NodeId, Member> configured = new TreeMap<>();
-    roster.forEach(m -> configured.put(m.id(), m));
+    Map<NodeId, Seen> byMember = byMember(adverts);
+    Map<NodeId, Member> configured = configured(roster);
     track(nowNanos, self, cluster, configured, byMember);
 
     for (Member m : configured.values()) {
@@ -161,13 +157,21 @@ public final class Autopilot {
    * from its last term (a member dead then, alive since and dead again is not removed at once).
    */
   public void observe(long nowNanos, NodeId self, ClusterId cluster, List<Member> roster, Collection<Seen> adverts) {
+    track(nowNanos, self, cluster, configured(roster), byMember(adverts));
+  }
+
+  private static Map<NodeId, Seen> byMember(Collection<Seen> adverts) {
     Map<NodeId, Seen> byMember = new TreeMap<>();
     for (Seen s : adverts) {
       byMember.put(s.advert().member(), s);
     }
+    return byMember;
+  }
+
+  private static Map<NodeId, Member> configured(List<Member> roster) {
     Map<NodeId, Member> configured = new TreeMap<>();
     roster.forEach(m -> configured.put(m.id(), m));
-    track(nowNanos, self, cluster, configured, byMember);
+    return configured;
   }
 
   private void track(long now, NodeId self, ClusterId cluster, Map<NodeId, Member> configured,
