@@ -65,8 +65,9 @@ final class GroupSimulation implements HostProbe {
     /** A survivor of an old group and fresh machines: never bootstrapped over. */
     SURVIVOR,
     /**
-     * A group placed on 3 of the tagged machines: machines crash, come back and arrive late, one
-     * is not tagged; the group moves to where rendezvous hashing puts it, never losing an append.
+     * A group placed on 3 of the tagged machines (4 to 7): machines crash, come back and arrive
+     * late (up to 4 of them, so that the whole placement may move), one may not be tagged; the group
+     * moves to where rendezvous hashing puts it, never losing an append.
      */
     PLACEMENT
   }
@@ -148,7 +149,7 @@ final class GroupSimulation implements HostProbe {
 
   private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan) {
     this(seed, scenario, random, lan, scenario == Scenario.SURVIVOR ? 3
-        : scenario == Scenario.PLACEMENT ? 4 + random.nextInt(2) : 3 + random.nextInt(5));
+        : scenario == Scenario.PLACEMENT ? 4 + random.nextInt(4) : 3 + random.nextInt(5));
   }
 
   private GroupSimulation(long seed, Scenario scenario, Random random, boolean lan, int n) {
@@ -401,13 +402,16 @@ final class GroupSimulation implements HostProbe {
     network.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(1 + random.nextInt(8)))
         .withDropRate(random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.03));
     chaos = true;
-    int late = random.nextBoolean() ? 1 : 0;
-    for (int i = 0; i < n - late; i++) {
+    // fewer than 2R at formation; the rest arrive later and may outrank the whole placement
+    int present = Math.min(5, 3 + random.nextInt(n - 2));
+    int late = n - present;
+    for (int i = 0; i < present; i++) {
       Machine m = machines.get(i);
       clock.schedule(Duration.ofMillis(i == 0 ? 0 : random.nextInt(1000)), () -> start(m));
     }
-    if (late == 1) {
-      clock.schedule(Duration.ofMillis(4000 + random.nextInt(3000)), () -> start(machines.get(n - 1)));
+    for (int i = present; i < n; i++) {
+      Machine m = machines.get(i);
+      clock.schedule(Duration.ofMillis(4000 + (i - present) * 500L + random.nextInt(1000)), () -> start(m));
     }
     scheduleCrashes(1 + random.nextInt(2), n - late, 3000, 6000, 500, 5000);
     chaosFor(Duration.ofSeconds(14));
