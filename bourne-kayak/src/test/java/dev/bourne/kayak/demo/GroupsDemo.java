@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -34,7 +33,6 @@ import java.util.function.BooleanSupplier;
  * <p>Run: {@code bin/run bourne-kayak dev.bourne.kayak.demo.GroupsDemo} (part of {@code bin/demo}).
  */
 public final class GroupsDemo {
-  private static final long START = System.nanoTime();
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private GroupsDemo() {}
@@ -166,17 +164,11 @@ public final class GroupsDemo {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + WAIT + " waiting until " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-    say("demo", what + " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - START) + " ms since start)");
+    Narration.await(what, WAIT, condition);
   }
 
   private static void say(String who, String what) {
-    System.out.printf("%7d ms  %-9s %s%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - START), who, what);
+    Narration.say(who, what);
   }
+
 }

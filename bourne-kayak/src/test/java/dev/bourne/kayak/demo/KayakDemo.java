@@ -19,7 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -32,7 +31,6 @@ import java.util.stream.Stream;
  * <p>Run: {@code bin/run bourne-kayak dev.bourne.kayak.demo.KayakDemo}.
  */
 public final class KayakDemo {
-  private static final long START = System.nanoTime();
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private KayakDemo() {}
@@ -184,19 +182,13 @@ public final class KayakDemo {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + WAIT + " waiting until " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-    say("demo", what + " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - START) + " ms since start)");
+    Narration.await(what, WAIT, condition);
   }
 
   private static void say(String who, String what) {
-    System.out.printf("%7d ms  %-9s %s%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - START), who, what);
+    Narration.say(who, what);
   }
+
 
   private static void deleteTree(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {

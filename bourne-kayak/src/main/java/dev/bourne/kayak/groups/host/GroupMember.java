@@ -282,14 +282,13 @@ final class GroupMember implements GroupHandle {
       return;
     }
     var roster = h.roster();
-    followAddresses(h, cluster.get(), roster);
+    List<Seen> view = seen(); // one read of the directory per tick
+    followAddresses(h, view, cluster.get(), roster);
     Optional<Boolean> voting = roster.stream().filter(m -> m.id().equals(id)).findFirst()
         .map(dev.bourne.kayak.api.Member::voter);
     Advert next = advert.withCluster(cluster.get(), h.log().head() > 0)
         .withRole(h.role(), h.term(), h.leader().map(dev.bourne.kayak.api.Member::id), voting);
-    if (!next.equals(advert)) {
-      advert = next;
-    }
+    advert = next;
     publish(advert);
     if (voting.isPresent() && !formed.isDone()) {
       LOG.info("group {}: {} is in the configuration as a {}", spec.name(), id.shortString(),
@@ -300,7 +299,7 @@ final class GroupMember implements GroupHandle {
         + ", term " + h.term();
     // Also a member never added (placed here for a moment while views converged): once every member
     // of the placement votes, nobody needs it, and standing down earlier could cost a quorum.
-    if (spec.placed() && movedOff()) {
+    if (spec.placed() && movedOff(view)) {
       LOG.info("group {}: {} is no longer placed here; stands down (the leader removes it)", spec.name(),
           id.shortString());
       h.shutdown();
@@ -313,9 +312,9 @@ final class GroupMember implements GroupHandle {
       return;
     }
     if (h.role() == Role.LEADER && !changing) {
-      autopilot(h, cluster.get(), roster);
+      autopilot(h, view, cluster.get(), roster);
     } else if (h.role() != Role.LEADER) {
-      autopilot.observe(parts.scheduler().clock().nanoTime(), id, cluster.get(), roster, seen());
+      autopilot.observe(parts.scheduler().clock().nanoTime(), id, cluster.get(), roster, view);
     }
   }
 
@@ -323,8 +322,9 @@ final class GroupMember implements GroupHandle {
    * The Kayak address book follows the directory: a member of the configuration whose advert shows
    * another address than the host knows came back elsewhere, and is reached there (consul #457).
    */
-  private void followAddresses(KayakHost h, ClusterId cluster, List<dev.bourne.kayak.api.Member> roster) {
-    for (Seen s : seen()) {
+  private void followAddresses(KayakHost h, List<Seen> view, ClusterId cluster,
+      List<dev.bourne.kayak.api.Member> roster) {
+    for (Seen s : view) {
       Advert a = s.advert();
       if (!s.alive() || a.member().equals(id) || !a.cluster().equals(Optional.of(cluster))) {
         continue;
@@ -343,8 +343,7 @@ final class GroupMember implements GroupHandle {
    * For a placed group: this member is not in the placement, and every member of the placement is
    * alive and says it votes, so the group no longer needs this member's vote.
    */
-  private boolean movedOff() {
-    List<Seen> view = seen();
+  private boolean movedOff(List<Seen> view) {
     List<NodeId> placement = placement(view);
     if (placement.contains(id) || placement.size() < spec.replication()) {
       return false;
@@ -380,8 +379,7 @@ final class GroupMember implements GroupHandle {
     return ids.stream().map(NodeId::shortString).toList().toString();
   }
 
-  private void autopilot(KayakHost h, ClusterId cluster, List<dev.bourne.kayak.api.Member> roster) {
-    List<Seen> view = seen();
+  private void autopilot(KayakHost h, List<Seen> view, ClusterId cluster, List<dev.bourne.kayak.api.Member> roster) {
     Optional<Action> a = autopilot.next(parts.scheduler().clock().nanoTime(), id, cluster, roster, view,
         spec.placed() ? Optional.of(placement(view)) : Optional.empty());
     if (a.isEmpty()) {
