@@ -49,8 +49,12 @@ public final class MemberStorage implements DurableState {
   public static MemberStorage open(Path dir) {
     try {
       Files.createDirectories(dir);
+      // No closeOnJvmShutdown: MapDB's own hook would close the file under a member that an
+      // application's shutdown hook is still stopping gracefully (its last writes then fail). The
+      // member closes it when it stops; a JVM that exits without that is a crash, which the
+      // transaction log survives.
       DB db = DBMaker.fileDB(dir.resolve("convoy.db").toFile()).transactionEnable().fileMmapEnableIfSupported()
-          .closeOnJvmShutdown().make();
+          .make();
       return new MemberStorage(db);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open convoy state in " + dir, e);

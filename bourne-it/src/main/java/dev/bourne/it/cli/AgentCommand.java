@@ -1,0 +1,143 @@
+package dev.bourne.it.cli;
+
+import dev.bourne.common.config.ConfigException;
+import dev.bourne.it.node.Node;
+import dev.bourne.it.node.NodeConfig;
+import dev.bourne.it.node.NodeConfigLoader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bourne agent}: runs a node until SIGTERM or SIGINT, which stop it gracefully. Settings
+ * come from {@code --config} (a JSON file) and the flags, flags winning; a bad value stops it at
+ * once with exit code 2 and a message naming the setting.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = {"Run a node: a gossip member, the Raft groups formed from the gossip directory, and the "
+        + "key/value HTTP API. Stops gracefully on SIGTERM or SIGINT (leaves the gossip group); a SIGKILL loses "
+        + "no acknowledged write.",
+        "Settings come from --config FILE (JSON with the same keys as the flags, e.g. {\"data-dir\": \"d\", "
+            + "\"expect\": 3}) and the flags; flags win."})
+final class AgentCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A JSON file of settings.")
+  Path config;
+
+  @Option(names = "--bind", paramLabel = "HOST:PORT", description = "Where gossip and Raft listen (default 127.0.0.1:7946).")
+  String bind;
+
+  @Option(names = "--advertise", paramLabel = "HOST:PORT", description = "The address peers reach this node at, if not --bind.")
+  String advertise;
+
+  @Option(names = "--join", paramLabel = "HOST:PORT", split = ",",
+      description = "Members to join through (repeat or separate with commas); none for the first node.")
+  List<String> join;
+
+  @Option(names = "--expect", paramLabel = "N",
+      description = "Voters each group bootstraps with once N nodes are alive (default 3).")
+  String expect;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the node keeps its identity, logs and snapshots (required).")
+  String dataDir;
+
+  @Option(names = "--http", paramLabel = "HOST:PORT", description = "Where the HTTP API listens (default 127.0.0.1:8500).")
+  String http;
+
+  @Option(names = "--data-groups", paramLabel = "N",
+      description = "Data groups the keys spread over, if this node writes the cluster's shard map (default 2).")
+  String dataGroups;
+
+  @Option(names = "--gossip", paramLabel = "PROFILE", description = "Gossip timings: lan (default), wan or local.")
+  String gossip;
+
+  @Option(names = "--stabilization", paramLabel = "DURATION",
+      description = "How long a learner stays healthy before it is promoted (default 10s).")
+  String stabilization;
+
+  @Option(names = "--dead-after", paramLabel = "DURATION",
+      description = "How long a failed member stays failed before it is removed from its groups (default 30s).")
+  String deadAfter;
+
+  @Option(names = "--snapshot-every", paramLabel = "N", description = "Snapshot each group every N entries (default 10000).")
+  String snapshotEvery;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION", description = "Deadline of each request (default 10s).")
+  String requestTimeout;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    NodeConfig cfg;
+    try {
+      cfg = NodeConfigLoader.load(Optional.ofNullable(config), flags());
+    } catch (ConfigException e) {
+      err.println("error BAD_CONFIG: " + e.getMessage());
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    }
+    Node node;
+    try {
+      node = Node.start(cfg);
+    } catch (UncheckedIOException | ConfigException e) {
+      err.println("error START_FAILED: " + e.getMessage());
+      err.flush();
+      return Bourne.EXIT_REFUSED;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "agent-stop"));
+    out.println("node " + node.convoy().id() + " gossip+raft on " + node.address() + ", HTTP on http://"
+        + node.httpAddress() + (cfg.join().isEmpty() ? ", first node" : ", joining through " + cfg.join()));
+    out.flush();
+    node.ready().whenComplete((v, e) -> {
+      if (e == null) {
+        out.println("node ready: serving the key/value API");
+      } else {
+        out.println("node stopped before it was ready: " + e.getMessage());
+      }
+      out.flush();
+    });
+    stopped.await();
+    return 0;
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> m = new LinkedHashMap<>();
+    put(m, "bind", bind);
+    put(m, "advertise", advertise);
+    if (join != null) {
+      m.put("join", String.join(",", join));
+    }
+    put(m, "expect", expect);
+    put(m, "data-dir", dataDir);
+    put(m, "http", http);
+    put(m, "data-groups", dataGroups);
+    put(m, "gossip", gossip);
+    put(m, "stabilization", stabilization);
+    put(m, "dead-after", deadAfter);
+    put(m, "snapshot-every", snapshotEvery);
+    put(m, "request-timeout", requestTimeout);
+    return m;
+  }
+
+  private static void put(Map<String, String> m, String key, String value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+}

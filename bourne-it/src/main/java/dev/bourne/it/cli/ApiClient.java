@@ -1,0 +1,87 @@
+package dev.bourne.it.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** A small client of the node's HTTP API for the command line (the JDK's HTTP client, Jackson). */
+final class ApiClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String base;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  ApiClient(String addr, Duration timeout) {
+    this.base = addr.startsWith("http://") || addr.startsWith("https://") ? addr : "http://" + addr;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  /** The node's answer: its status and JSON body (or text, for {@code /metrics}). */
+  record Answer(int status, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new IllegalStateException("the node's answer is not JSON: " + body, e);
+      }
+    }
+
+    boolean ok() {
+      return status < 400;
+    }
+  }
+
+  /** The node could not be reached. */
+  static final class Unreachable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unreachable(String message) {
+      super(message);
+    }
+  }
+
+  Answer send(String method, String path, byte[] body, Map<String, String> headers) throws Unreachable {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new Unreachable("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unreachable("interrupted");
+    }
+  }
+
+  Answer get(String path) throws Unreachable {
+    return send("GET", path, null, Map.of());
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** A key as a path: each segment encoded, the slashes kept. */
+  static String keyPath(String key) {
+    StringBuilder sb = new StringBuilder("/v1/kv/");
+    String[] parts = key.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        sb.append('/');
+      }
+      sb.append(encode(parts[i]));
+    }
+    return sb.toString();
+  }
+}

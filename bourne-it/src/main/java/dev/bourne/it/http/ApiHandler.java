@@ -1,0 +1,259 @@
+package dev.bourne.it.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bourne.common.error.ErrorCode;
+import dev.bourne.it.kv.core.RequestId;
+import dev.bourne.it.kv.core.Versioned;
+import dev.bourne.it.metrics.KvMetrics;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one HTTP request: routes it, runs it on the backend without blocking the event loop, and
+ * answers with JSON (or the Prometheus text format on {@code /metrics}). Every failure is a JSON
+ * error with its stable code.
+ */
+@ChannelHandler.Sharable
+final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  /** The header that names the client for exactly-once writes. */
+  static final String CLIENT_HEADER = "Bourne-Client-Id";
+  /** The header that numbers the client's request. */
+  static final String SEQ_HEADER = "Bourne-Request-Seq";
+  private static final String KV = "/v1/kv";
+  private static final int DEFAULT_LIST_LIMIT = 1000;
+
+  private final Backend backend;
+  private final KvMetrics metrics;
+  private static final ObjectMapper ERRORS = new ObjectMapper();
+  private final ObjectMapper json = new ObjectMapper();
+
+  ApiHandler(Backend backend, KvMetrics metrics) {
+    this.backend = backend;
+    this.metrics = metrics;
+  }
+
+  /** A response to send: a status, a content type and a body. */
+  private record Reply(HttpResponseStatus status, String code, String contentType, byte[] body, Long retryAfterMs) {}
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    long start = System.nanoTime();
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    String path = uri.path();
+    HttpMethod method = req.method();
+    byte[] body = ByteBufUtil.getBytes(req.content());
+    String op = operation(method, path);
+    CompletableFuture<Reply> reply;
+    try {
+      if (!req.decoderResult().isSuccess()) {
+        reply = CompletableFuture.completedFuture(error(ErrorMapping.of(ErrorCode.BAD_REQUEST.name(), "malformed HTTP request")));
+      } else {
+        reply = route(method, path, uri.parameters(), body, req);
+      }
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.exceptionally(e -> error(ErrorMapping.map(e))).thenAccept(r -> {
+      metrics.record(op, r.code(), System.nanoTime() - start);
+      send(ctx, r, keepAlive);
+    });
+  }
+
+  private static String operation(HttpMethod method, String path) {
+    if (path.startsWith(KV + "/")) {
+      return method.name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (path.equals(KV)) {
+      return "list";
+    }
+    return switch (path) {
+      case "/v1/members", "/v1/groups", "/v1/status", "/metrics" -> path.substring(path.lastIndexOf('/') + 1);
+      default -> "other";
+    };
+  }
+
+  private CompletableFuture<Reply> route(HttpMethod method, String path, Map<String, List<String>> params, byte[] body,
+      FullHttpRequest req) {
+    if (path.startsWith(KV + "/")) {
+      String key = path.substring(KV.length() + 1);
+      if (method.equals(HttpMethod.GET)) {
+        return backend.kv().get(key, flag(params, "stale")).thenApply(v -> v.map(value -> ok(keyValue(key, value)))
+            .orElseGet(() -> error(ErrorMapping.of("KEY_NOT_FOUND", "no key '" + key + "'"))));
+      }
+      if (method.equals(HttpMethod.PUT)) {
+        return backend.kv().put(key, utf8(body), version(params), requestId(req))
+            .thenApply(w -> ok(new Views.WriteResult(key, w.version(), w.previous())));
+      }
+      if (method.equals(HttpMethod.DELETE)) {
+        return backend.kv().delete(key, version(params), requestId(req))
+            .thenApply(d -> ok(new Views.WriteResult(key, d.version(), d.previous())));
+      }
+      return notAllowed(method, path, "GET, PUT, DELETE");
+    }
+    if (!method.equals(HttpMethod.GET)) {
+      return notAllowed(method, path, "GET");
+    }
+    return switch (path) {
+      case KV -> {
+        int limit = integer(params, "limit").orElse(DEFAULT_LIST_LIMIT);
+        yield backend.kv().list(first(params, "prefix").orElse(""), limit, flag(params, "stale"))
+            .thenApply(l -> ok(new Views.Listing(l.items().stream().map(e -> keyValue(e.getKey(), e.getValue())).toList(),
+                l.truncated())));
+      }
+      case "/v1/members" -> CompletableFuture.completedFuture(ok(backend.members()));
+      case "/v1/groups" -> CompletableFuture.completedFuture(ok(backend.groups()));
+      case "/v1/status" -> CompletableFuture.completedFuture(ok(backend.status()));
+      case "/metrics" -> CompletableFuture.completedFuture(metricsText());
+      default -> CompletableFuture.completedFuture(error(ErrorMapping.of("NOT_FOUND", "no such resource: " + path)));
+    };
+  }
+
+  private Reply metricsText() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+    try {
+      backend.scrape(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new Reply(HttpResponseStatus.OK, "OK", "text/plain; version=0.0.4; charset=utf-8", out.toByteArray(), null);
+  }
+
+  private static CompletableFuture<Reply> notAllowed(HttpMethod method, String path, String allowed) {
+    return CompletableFuture.completedFuture(error(ErrorMapping.of("METHOD_NOT_ALLOWED",
+        method + " is not allowed on " + path + " (allowed: " + allowed + ")")));
+  }
+
+  private static Views.KeyValue keyValue(String key, Versioned v) {
+    return new Views.KeyValue(key, new String(v.value(), StandardCharsets.UTF_8), v.version());
+  }
+
+  private static byte[] utf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("the value must be UTF-8 text");
+    }
+    return body;
+  }
+
+  private static Optional<RequestId> requestId(FullHttpRequest req) {
+    String client = req.headers().get(CLIENT_HEADER);
+    String seq = req.headers().get(SEQ_HEADER);
+    if (client == null && seq == null) {
+      return Optional.empty();
+    }
+    if (client == null || seq == null) {
+      throw new IllegalArgumentException("give both " + CLIENT_HEADER + " and " + SEQ_HEADER + ", or neither");
+    }
+    try {
+      return Optional.of(new RequestId(client, Long.parseLong(seq.strip())));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(SEQ_HEADER + " must be a number, got '" + seq + "'");
+    }
+  }
+
+  private static Optional<Long> version(Map<String, List<String>> params) {
+    return first(params, "version").map(v -> {
+      try {
+        long n = Long.parseLong(v.strip());
+        if (n < 0) {
+          throw new NumberFormatException();
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("version must be 0 (absent) or a version number, got '" + v + "'");
+      }
+    });
+  }
+
+  private static Optional<Integer> integer(Map<String, List<String>> params, String name) {
+    return first(params, name).map(v -> {
+      try {
+        return Integer.parseInt(v.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+      }
+    });
+  }
+
+  private static boolean flag(Map<String, List<String>> params, String name) {
+    return first(params, name).map(v -> !v.equalsIgnoreCase("false")).orElse(false);
+  }
+
+  private static Optional<String> first(Map<String, List<String>> params, String name) {
+    List<String> v = params.get(name);
+    return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+  }
+
+  private Reply ok(Object body) {
+    return new Reply(HttpResponseStatus.OK, "OK", "application/json", write(body), null);
+  }
+
+  private static Reply error(ErrorMapping.Mapped m) {
+    return new Reply(m.status(), m.info().code(), "application/json", write(ERRORS, new Views.ErrorBody(m.info())),
+        m.info().retryAfterMs());
+  }
+
+  private byte[] write(Object body) {
+    return write(json, body);
+  }
+
+  private static byte[] write(ObjectMapper mapper, Object body) {
+    try {
+      return mapper.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  private static void send(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(r.body()));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    if (r.retryAfterMs() != null) {
+      res.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, r.retryAfterMs() / 1000));
+    }
+    if (keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

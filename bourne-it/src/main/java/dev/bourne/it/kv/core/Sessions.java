@@ -1,0 +1,86 @@
+package dev.bourne.it.kv.core;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The exactly-once table: for each client, the outcomes of its latest {@link #WINDOW} requests and
+ * the highest sequence number forgotten. Bounded: at most {@code maxClients} clients, the one that
+ * wrote least recently forgotten first. Every decision depends only on the applied commands, so
+ * every replica holds the same table; it travels in snapshots in its eviction order.
+ *
+ * <p>Not thread-safe: owned by {@link KvMachine}.
+ */
+final class Sessions {
+  /** Requests remembered per client: how many a client may have in flight and still retry safely. */
+  static final int WINDOW = 256;
+
+  private final int maxClients;
+  // Insertion order is eviction order: a client that writes moves to the end.
+  private final LinkedHashMap<String, Session> clients = new LinkedHashMap<>();
+
+  Sessions(int maxClients) {
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients must be >= 1, got " + maxClients);
+    }
+    this.maxClients = maxClients;
+  }
+
+  /** One client's remembered requests. */
+  static final class Session {
+    long forgotten; // every seq at or below it may have applied and is no longer remembered
+    final TreeMap<Long, Outcome> recent = new TreeMap<>();
+  }
+
+  /** The outcome a request already had, {@link Outcome.Expired} if it is too old to know, else empty. */
+  Optional<Outcome> seen(RequestId id) {
+    Session s = clients.get(id.client());
+    if (s == null) {
+      return Optional.empty();
+    }
+    Outcome o = s.recent.get(id.seq());
+    if (o != null) {
+      return Optional.of(o);
+    }
+    return id.seq() <= s.forgotten ? Optional.of(new Outcome.Expired()) : Optional.empty();
+  }
+
+  /** Remembers the outcome of a request applied for the first time. */
+  void record(RequestId id, Outcome outcome) {
+    Session s = clients.remove(id.client());
+    if (s == null) {
+      s = new Session();
+    }
+    clients.put(id.client(), s);
+    s.recent.put(id.seq(), outcome);
+    while (s.recent.size() > WINDOW) {
+      s.forgotten = Math.max(s.forgotten, s.recent.pollFirstEntry().getKey());
+    }
+    Iterator<Map.Entry<String, Session>> eldest = clients.entrySet().iterator();
+    while (clients.size() > maxClients) {
+      eldest.next();
+      eldest.remove();
+    }
+  }
+
+  int size() {
+    return clients.size();
+  }
+
+  /** The table in eviction order (eldest first), for snapshots. */
+  Iterable<Map.Entry<String, Session>> entries() {
+    return clients.entrySet();
+  }
+
+  /** Adds a client read from a snapshot, in the order the snapshot lists them. */
+  void restore(String client, Session session) {
+    clients.put(client, session);
+  }
+
+  void clear() {
+    clients.clear();
+  }
+}

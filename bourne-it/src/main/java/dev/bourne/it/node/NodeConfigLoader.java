@@ -1,0 +1,144 @@
+package dev.bourne.it.node;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bourne.common.config.ConfigException;
+import dev.bourne.common.config.Settings;
+import dev.bourne.common.net.HostPort;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a {@link NodeConfig} from a JSON configuration file and command-line flags, flags winning.
+ * Both use the same keys ({@code data-dir} in the file is {@code --data-dir} on the command line);
+ * an unknown key, a value of the wrong type or out of range fails with a {@link ConfigException}
+ * that names the key, the value and the reason.
+ *
+ * <pre>{"bind": "127.0.0.1:7001", "join": ["127.0.0.1:7002"], "expect": 3, "data-dir": "/var/lib/bourne",
+ *  "http": "127.0.0.1:8501"}</pre>
+ */
+public final class NodeConfigLoader {
+  /** Every key a configuration file or the flags may set. */
+  public static final List<String> KEYS = List.of("bind", "advertise", "join", "expect", "data-dir", "http",
+      "data-groups", "gossip", "stabilization", "dead-after", "snapshot-every", "request-timeout");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private NodeConfigLoader() {}
+
+  /**
+   * The configuration from {@code file} (if given) overridden by {@code flags} (key to text; a
+   * {@code join} flag holds addresses separated by commas).
+   *
+   * @throws ConfigException for an unreadable file, an unknown key or a bad value
+   */
+  public static NodeConfig load(Optional<Path> file, Map<String, String> flags) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (file.isPresent()) {
+      values.putAll(readFile(file.get()));
+    }
+    for (Map.Entry<String, String> e : flags.entrySet()) {
+      checkKnown(e.getKey(), "flag --" + e.getKey());
+      values.put(e.getKey(), e.getValue());
+    }
+    Settings s = Settings.of(values);
+    if (!s.has("data-dir")) {
+      throw new ConfigException("data-dir", null, "is required (where the node keeps its identity, logs and snapshots)");
+    }
+    NodeConfig.Builder b = NodeConfig.builder(path(s.string("data-dir", "")));
+    NodeConfig defaults = b.build();
+    b.bind(s.address("bind", defaults.bind()))
+        .join(addresses(s.string("join", "")))
+        .expect(s.integer("expect", defaults.expect()))
+        .http(s.address("http", defaults.http()))
+        .dataGroups(s.integer("data-groups", defaults.dataGroups()))
+        .gossip(s.string("gossip", defaults.gossip()).strip())
+        .stabilization(s.duration("stabilization", defaults.stabilization()))
+        .deadAfter(s.duration("dead-after", defaults.deadAfter()))
+        .snapshotEvery(s.integer("snapshot-every", (int) defaults.snapshotEvery()))
+        .requestTimeout(s.duration("request-timeout", defaults.requestTimeout()));
+    if (s.has("advertise")) {
+      b.advertise(s.address("advertise", null));
+    }
+    return b.build();
+  }
+
+  private static Path path(String text) {
+    if (text.isBlank()) {
+      throw new ConfigException("data-dir", text, "must not be empty");
+    }
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException("data-dir", text, "not a valid path: " + e.getReason());
+    }
+  }
+
+  private static List<HostPort> addresses(String text) {
+    List<HostPort> out = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(HostPort.parse(part.strip()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("join", part.strip(), e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config", file, "no such file");
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("config", file, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("config", file, "cannot be read: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException("config", file, "must hold a JSON object of settings");
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      checkKnown(key, "key '" + key + "' in " + file);
+      JsonNode v = e.getValue();
+      if (key.equals("join") && v.isArray()) {
+        List<String> parts = new ArrayList<>();
+        v.forEach(a -> parts.add(scalar(key, a)));
+        values.put(key, String.join(",", parts));
+      } else {
+        values.put(key, scalar(key, v));
+      }
+    }
+    return values;
+  }
+
+  private static String scalar(String key, JsonNode v) {
+    if (!v.isValueNode() || v.isNull()) {
+      throw new ConfigException(key, v, "must be a string or a number");
+    }
+    return v.asText();
+  }
+
+  private static void checkKnown(String key, String where) {
+    if (!KEYS.contains(key)) {
+      throw new ConfigException(key, null, "unknown " + where + "; known keys: " + String.join(", ", KEYS));
+    }
+  }
+}
