@@ -1,0 +1,157 @@
+package dev.bourne.it.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node as a real process: {@code java -jar bourne.jar agent} on loopback ports of its own,
+ * with its data directory and a log file. Stopped with SIGTERM ({@link #terminate}) or SIGKILL
+ * ({@link #kill}); {@link #start} again on the same data directory and ports.
+ */
+final class NodeProcess {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** A JVM stopped by SIGTERM exits with 128 + 15 once its shutdown hooks (the graceful stop) ran. */
+  static final int SIGTERM_EXIT = 143;
+
+  final String name;
+  final int gossipPort;
+  final int httpPort;
+  final Path dataDir;
+  final Path logFile;
+  private final List<String> extra;
+  private Process process;
+
+  NodeProcess(String name, Path root, List<String> extra) throws IOException {
+    this.name = name;
+    this.gossipPort = freePort();
+    this.httpPort = freePort();
+    this.dataDir = root.resolve(name);
+    this.logFile = root.resolve(name + ".log");
+    this.extra = List.copyOf(extra);
+  }
+
+  static Path jar() {
+    String jar = System.getProperty("bourne.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException("bourne.jar not found (" + jar + "): run through 'mvn verify', which packages it first");
+    }
+    return Path.of(jar);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  String gossipAddress() {
+    return "127.0.0.1:" + gossipPort;
+  }
+
+  /** Starts the agent, joining through {@code join} (none: the first node). */
+  void start(List<NodeProcess> join) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(), "agent",
+        "--bind", gossipAddress(), "--http", "127.0.0.1:" + httpPort, "--data-dir", dataDir.toString(),
+        "--gossip", "local", "--stabilization", "1s", "--dead-after", "3s"));
+    if (!join.isEmpty()) {
+      cmd.add("--join");
+      cmd.add(String.join(",", join.stream().map(NodeProcess::gossipAddress).toList()));
+    }
+    cmd.addAll(extra);
+    Files.writeString(logFile, "=== start " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGKILL: a crash. */
+  void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * SIGTERM: a graceful stop.
+   *
+   * @return the exit code
+   */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(name + " did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** An HTTP answer: the status and the JSON body (null if none or not JSON). */
+  record Answer(int status, JsonNode body, String text) {}
+
+  Answer call(String method, String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        .timeout(Duration.ofSeconds(20))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    headers.forEach(b::header);
+    try {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      JsonNode json = null;
+      try {
+        json = JSON.readTree(r.body());
+      } catch (IOException notJson) {
+        // /metrics
+      }
+      return new Answer(r.statusCode(), json, r.body());
+    } catch (IOException e) {
+      return new Answer(-1, null, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  Answer get(String path) {
+    return call("GET", path, null, Map.of());
+  }
+
+  Answer put(String key, String value) {
+    return call("PUT", "/v1/kv/" + key, value, Map.of());
+  }
+
+  boolean ready() {
+    Answer a = get("/v1/status");
+    return a.status() == 200 && a.body().path("ready").asBoolean();
+  }
+
+  String id() {
+    return get("/v1/status").body().path("id").asText();
+  }
+
+  @Override
+  public String toString() {
+    return name + "(gossip " + gossipPort + ", http " + httpPort + ")";
+  }
+}
