@@ -32,8 +32,8 @@ public final class Bourne implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line, for tests and for {@link #main}. */
-  static CommandLine commandLine() {
+  /** The command line, for {@link #main}, tests and demos that run commands in their own JVM. */
+  public static CommandLine commandLine() {
     return new CommandLine(new Bourne()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 }

@@ -9,6 +9,10 @@ final class ClientOptions {
       description = "The node's HTTP API (default: $BOURNE_HTTP_ADDR or ${DEFAULT-VALUE}).")
   String addr;
 
+  // Help only: the kv commands use --version for the key's version, so no standard --version here.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Option(names = "--json", description = "Print the node's JSON answer as is, for scripts.")
   boolean json;
 

@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code bourne groups}: each Kayak group the node takes part in. */
-@Command(name = "groups", mixinStandardHelpOptions = true,
+@Command(name = "groups",
     description = "List the Raft groups the node takes part in: its role, the leader, voters, learners, "
         + "commit, applied and snapshot indexes.")
 final class GroupsCommand extends ClientCommand {

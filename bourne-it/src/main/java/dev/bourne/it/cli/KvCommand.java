@@ -41,7 +41,7 @@ final class KvCommand implements Runnable {
   }
 
   /** {@code kv get KEY}. */
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a key's value (exit 1 if absent).")
+  @Command(name = "get", description = "Print a key's value (exit 1 if absent).")
   static final class Get extends ClientCommand {
     @Parameters(paramLabel = "KEY", description = "The key.")
     String key;
@@ -49,7 +49,7 @@ final class KvCommand implements Runnable {
     @Option(names = "--stale", description = "Read this node's replica without the read barrier (may be stale).")
     boolean stale;
 
-    @Option(names = "--version", description = "Print the version after the value.")
+    @Option(names = "--show-version", description = "Print the key's version after the value.")
     boolean version;
 
     @Override
@@ -80,7 +80,7 @@ final class KvCommand implements Runnable {
   }
 
   /** {@code kv put KEY VALUE}. */
-  @Command(name = "put", mixinStandardHelpOptions = true,
+  @Command(name = "put",
       description = "Set a key (only if it is at --version, when given; --version 0: only if absent).")
   static final class Put extends Write {
     @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
@@ -100,7 +100,7 @@ final class KvCommand implements Runnable {
   }
 
   /** {@code kv cas KEY VALUE --version V}. */
-  @Command(name = "cas", mixinStandardHelpOptions = true,
+  @Command(name = "cas",
       description = "Compare and set: set a key only if it is at --version (0: only if absent); exit 1 on a conflict.")
   static final class Cas extends Write {
     @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
@@ -120,7 +120,7 @@ final class KvCommand implements Runnable {
   }
 
   /** {@code kv delete KEY}. */
-  @Command(name = "delete", mixinStandardHelpOptions = true,
+  @Command(name = "delete",
       description = "Remove a key (only if it is at --version, when given); exit 1 if absent.")
   static final class Delete extends Write {
     @Parameters(paramLabel = "KEY", description = "The key.")
@@ -137,7 +137,7 @@ final class KvCommand implements Runnable {
   }
 
   /** {@code kv list [PREFIX]}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys by prefix, in order.")
+  @Command(name = "list", description = "List keys by prefix, in order.")
   static final class ListKeys extends ClientCommand {
     @Parameters(arity = "0..1", paramLabel = "PREFIX", defaultValue = "", description = "The prefix (default: all keys).")
     String prefix;

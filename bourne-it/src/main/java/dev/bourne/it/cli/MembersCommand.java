@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code bourne members}: the Convoy directory with each member's health. */
-@Command(name = "members", mixinStandardHelpOptions = true,
+@Command(name = "members",
     description = "List the members in the node's gossip directory, with their health.")
 final class MembersCommand extends ClientCommand {
   @Override

@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code bourne status}: the node's own state. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status",
     description = "Show the node's state: its id, addresses, whether it serves, its data groups.")
 final class StatusCommand extends ClientCommand {
   @Override

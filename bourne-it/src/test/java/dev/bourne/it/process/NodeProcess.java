@@ -18,26 +18,29 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One node as a real process: {@code java -jar bourne.jar agent} on loopback ports of its own,
- * with its data directory and a log file. Stopped with SIGTERM ({@link #terminate}) or SIGKILL
- * ({@link #kill}); {@link #start} again on the same data directory and ports.
+ * One node as a real process: {@code java -jar bourne.jar agent} (under {@code mvn verify}, which
+ * packages the jar first) or {@code java -cp <this JVM's class path> ... agent} (the demo, under
+ * {@code bin/run}), on loopback ports of its own, with its data directory and a log file. Stopped
+ * with SIGTERM ({@link #terminate}) or SIGKILL ({@link #kill}); {@link #start} again on the same
+ * data directory and ports.
  */
-final class NodeProcess {
+public final class NodeProcess {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** A JVM stopped by SIGTERM exits with 128 + 15 once its shutdown hooks (the graceful stop) ran. */
-  static final int SIGTERM_EXIT = 143;
+  public static final int SIGTERM_EXIT = 143;
 
-  final String name;
-  final int gossipPort;
-  final int httpPort;
-  final Path dataDir;
-  final Path logFile;
+  public final String name;
+  public final int gossipPort;
+  public final int httpPort;
+  public final Path dataDir;
+  public final Path logFile;
   private final List<String> extra;
   private Process process;
 
-  NodeProcess(String name, Path root, List<String> extra) throws IOException {
+  /** A node named {@code name} with its data and log under {@code root}, started with {@code extra} flags. */
+  public NodeProcess(String name, Path root, List<String> extra) throws IOException {
     this.name = name;
     this.gossipPort = freePort();
     this.httpPort = freePort();
@@ -46,12 +49,16 @@ final class NodeProcess {
     this.extra = List.copyOf(extra);
   }
 
-  static Path jar() {
+  /** How to launch the agent: the packaged jar if the build names it, else this JVM's class path. */
+  private static List<String> launcher() {
     String jar = System.getProperty("bourne.jar");
-    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("bourne.jar not found (" + jar + "): run through 'mvn verify', which packages it first");
+    if (jar != null) {
+      if (!Files.isRegularFile(Path.of(jar))) {
+        throw new IllegalStateException("bourne.jar not found at " + jar + ": 'mvn verify' packages it before the *IT tests");
+      }
+      return List.of("-jar", jar);
     }
-    return Path.of(jar);
+    return List.of("-cp", System.getProperty("java.class.path"), "dev.bourne.it.cli.Bourne");
   }
 
   private static int freePort() throws IOException {
@@ -60,14 +67,16 @@ final class NodeProcess {
     }
   }
 
-  String gossipAddress() {
+  public String gossipAddress() {
     return "127.0.0.1:" + gossipPort;
   }
 
   /** Starts the agent, joining through {@code join} (none: the first node). */
-  void start(List<NodeProcess> join) throws IOException {
+  public void start(List<NodeProcess> join) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(), "agent",
+        "-Xmx256m", "-XX:+UseSerialGC"));
+    cmd.addAll(launcher());
+    cmd.addAll(List.of("agent",
         "--bind", gossipAddress(), "--http", "127.0.0.1:" + httpPort, "--data-dir", dataDir.toString(),
         "--gossip", "local", "--stabilization", "1s", "--dead-after", "3s"));
     if (!join.isEmpty()) {
@@ -81,12 +90,12 @@ final class NodeProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process != null && process.isAlive();
   }
 
   /** SIGKILL: a crash. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     if (process != null) {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
@@ -98,7 +107,7 @@ final class NodeProcess {
    *
    * @return the exit code
    */
-  int terminate() throws InterruptedException {
+  public int terminate() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -108,9 +117,9 @@ final class NodeProcess {
   }
 
   /** An HTTP answer: the status and the JSON body (null if none or not JSON). */
-  record Answer(int status, JsonNode body, String text) {}
+  public record Answer(int status, JsonNode body, String text) {}
 
-  Answer call(String method, String path, String body, Map<String, String> headers) {
+  public Answer call(String method, String path, String body, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
         .timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -133,20 +142,20 @@ final class NodeProcess {
     }
   }
 
-  Answer get(String path) {
+  public Answer get(String path) {
     return call("GET", path, null, Map.of());
   }
 
-  Answer put(String key, String value) {
+  public Answer put(String key, String value) {
     return call("PUT", "/v1/kv/" + key, value, Map.of());
   }
 
-  boolean ready() {
+  public boolean ready() {
     Answer a = get("/v1/status");
     return a.status() == 200 && a.body().path("ready").asBoolean();
   }
 
-  String id() {
+  public String id() {
     return get("/v1/status").body().path("id").asText();
   }
 

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * still runs and removes the data, whatever the test did; the nodes' logs are kept in
  * {@code target/process-logs/<test>/}.
  */
-final class ProcessCluster implements AutoCloseable {
-  final List<NodeProcess> nodes = new ArrayList<>();
+public final class ProcessCluster implements AutoCloseable {
+  /** The nodes, in start order. */
+  public final List<NodeProcess> nodes = new ArrayList<>();
   private final Path root;
   private final Path logs;
 
@@ -26,7 +27,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** Starts {@code n} nodes: the first alone, the others joining through it, all at once. */
-  static ProcessCluster start(String test, int n, List<String> extra) throws IOException {
+  public static ProcessCluster start(String test, int n, List<String> extra) throws IOException {
     ProcessCluster c = new ProcessCluster(test);
     try {
       for (int i = 0; i < n; i++) {
@@ -43,17 +44,17 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  NodeProcess node(int i) {
+  public NodeProcess node(int i) {
     return nodes.get(i);
   }
 
   /** Waits until every running node serves the key/value API. */
-  void awaitReady(Duration timeout) {
+  public void awaitReady(Duration timeout) {
     Await.until("every node ready", timeout, () -> nodes.stream().filter(NodeProcess::alive).allMatch(NodeProcess::ready));
   }
 
   /** The others than {@code n}, as seeds for restarting it. */
-  List<NodeProcess> others(NodeProcess n) {
+  public List<NodeProcess> others(NodeProcess n) {
     return nodes.stream().filter(o -> o != n && o.alive()).toList();
   }
 

@@ -165,6 +165,46 @@ class ThreeNodeClusterIT {
     }
   }
 
+  /** Runs a {@code bourne} command in this JVM; returns exit code, output and errors. */
+  private static String[] bourne(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = dev.bourne.it.cli.Bourne.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    cl.setErr(new java.io.PrintWriter(err));
+    int code = cl.execute(args);
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
+  @Test
+  @Order(4)
+  void theCommandLineTalksToAnyNode() {
+    String a0 = "127.0.0.1:" + node(0).httpPort;
+    String a2 = "127.0.0.1:" + node(2).httpPort;
+    String[] put = bourne("kv", "put", "cli/key", "from the cli", "--addr", a0);
+    assertEquals("0", put[0], put[2]);
+    long version = Long.parseLong(put[1].trim().substring("version ".length()));
+    String[] get = bourne("kv", "get", "cli/key", "--show-version", "--addr", a2);
+    assertEquals("from the cli\t" + version, get[1].trim());
+    String[] conflict = bourne("kv", "cas", "cli/key", "lost", "--version", Long.toString(version + 1), "--addr", a2);
+    assertEquals("1", conflict[0]);
+    assertTrue(conflict[2].contains("VERSION_CONFLICT") && conflict[2].contains("current version " + version), conflict[2]);
+    assertEquals("0", bourne("kv", "cas", "cli/key", "won", "--version", Long.toString(version), "--addr", a0)[0]);
+    String[] list = bourne("kv", "list", "cli/", "--addr", a2);
+    assertTrue(list[1].startsWith("KEY") && list[1].contains("cli/key") && list[1].contains("won"), list[1]);
+    String[] members = bourne("members", "--addr", a2);
+    assertEquals(4, members[1].trim().split("\n").length, members[1]);
+    assertEquals(3, members[1].split("ALIVE", -1).length - 1, members[1]);
+    String[] groups = bourne("groups", "--json", "--addr", a0);
+    assertEquals("0", groups[0]);
+    assertTrue(groups[1].trim().startsWith("[") && groups[1].contains("\"kv-1\""), groups[1]);
+    assertEquals("0", bourne("kv", "delete", "cli/key", "--addr", a0)[0]);
+    String[] gone = bourne("kv", "get", "cli/key", "--addr", a2);
+    assertEquals("1", gone[0]);
+    assertTrue(gone[2].startsWith("error KEY_NOT_FOUND"), gone[2]);
+    assertTrue(bourne("status", "--addr", a0)[1].contains("ready          true"));
+  }
+
   private static void assertError(NodeProcess.Answer a, int status, String code) {
     assertEquals(status, a.status(), a.text());
     assertEquals(code, a.body().path("error").path("code").asText(), a.text());
@@ -234,9 +274,15 @@ class ThreeNodeClusterIT {
     assertEquals(NodeProcess.SIGTERM_EXIT, n.terminate(), "SIGTERM stops the JVM after the graceful stop");
     n.start(cluster.others(n));
     cluster.awaitReady(FORM);
-    String log = Files.readString(n.logFile);
-    assertTrue(log.substring(log.lastIndexOf("=== start")).contains("from the snapshot at"),
-        "the restarted node restored from a snapshot");
+    // Its replicas restore on their own threads, right after the node is ready.
+    Await.until("the restarted node restored both data groups from snapshots", WAIT, () -> {
+      try {
+        String log = Files.readString(n.logFile);
+        return log.substring(log.lastIndexOf("=== start")).split("from the snapshot at", -1).length - 1 == 2;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     for (int i = 0; i < 100; i++) {
       assertEquals("value " + i, valueOf(n, "snap/" + i, false));
     }
