@@ -97,6 +97,7 @@ final class AgentCommand implements Callable<Integer> {
       return Bourne.EXIT_REFUSED;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    int[] exit = {0};
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
       stopped.countDown();
@@ -107,13 +108,18 @@ final class AgentCommand implements Callable<Integer> {
     node.ready().whenComplete((v, e) -> {
       if (e == null) {
         out.println("node ready: serving the key/value API");
-      } else {
-        out.println("node stopped before it was ready: " + e.getMessage());
+      } else if (!(e instanceof dev.bourne.common.error.ClosedException)) {
+        // It cannot serve (for example: its groups belong to another cluster): stop rather than answer 503 forever.
+        err.println("error NOT_READY: the node cannot join its groups: " + e.getMessage());
+        err.flush();
+        exit[0] = Bourne.EXIT_REFUSED;
+        node.close();
+        stopped.countDown();
       }
       out.flush();
     });
     stopped.await();
-    return 0;
+    return exit[0];
   }
 
   private Map<String, String> flags() {

@@ -63,29 +63,44 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** A response to send: a status, a content type and a body. */
   private record Reply(HttpResponseStatus status, String code, String contentType, byte[] body, Long retryAfterMs) {}
 
+  // The reply last queued on each connection: replies leave in request order even when later
+  // requests finish first (HTTP/1.1 pipelining).
+  private static final io.netty.util.AttributeKey<CompletableFuture<Void>> LAST_REPLY =
+      io.netty.util.AttributeKey.valueOf("bourne.lastReply");
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     long start = System.nanoTime();
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
-    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-    String path = uri.path();
-    HttpMethod method = req.method();
-    byte[] body = ByteBufUtil.getBytes(req.content());
-    String op = operation(method, path);
+    boolean malformed = !req.decoderResult().isSuccess();
+    // After a decoding failure the codec drops the rest of the connection: close it after the answer.
+    boolean keepAlive = !malformed && HttpUtil.isKeepAlive(req);
+    String op = "other";
     CompletableFuture<Reply> reply;
     try {
-      if (!req.decoderResult().isSuccess()) {
+      if (malformed) {
         reply = CompletableFuture.completedFuture(error(ErrorMapping.of(ErrorCode.BAD_REQUEST.name(), "malformed HTTP request")));
       } else {
-        reply = route(method, path, uri.parameters(), body, req);
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path(); // decodes %XX; throws on a malformed escape
+        op = operation(req.method(), path);
+        reply = route(req.method(), path, uri.parameters(), ByteBufUtil.getBytes(req.content()), req);
       }
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.exceptionally(e -> error(ErrorMapping.map(e))).thenAccept(r -> {
-      metrics.record(op, r.code(), System.nanoTime() - start);
+    String measured = op;
+    CompletableFuture<Reply> answer = reply.exceptionally(e -> error(ErrorMapping.map(e)));
+    io.netty.util.Attribute<CompletableFuture<Void>> last = ctx.channel().attr(LAST_REPLY);
+    CompletableFuture<Void> previous = last.get() == null ? CompletableFuture.completedFuture(null) : last.get();
+    last.set(previous.thenCombine(answer, (v, r) -> r).thenAccept(r -> {
+      metrics.record(measured, r.code(), System.nanoTime() - start);
       send(ctx, r, keepAlive);
-    });
+    }));
+  }
+
+  /** Sends the JSON error for a request body over the size limit, then closes the connection. */
+  static void refuseOversized(ChannelHandlerContext ctx, long limit) {
+    send(ctx, error(ErrorMapping.of("REQUEST_TOO_LARGE", "the request body is larger than " + limit + " bytes")), false);
   }
 
   private static String operation(HttpMethod method, String path) {
@@ -176,7 +191,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       throw new IllegalArgumentException("give both " + CLIENT_HEADER + " and " + SEQ_HEADER + ", or neither");
     }
     try {
-      return Optional.of(new RequestId(client, Long.parseLong(seq.strip())));
+      return Optional.of(RequestId.of(client, Long.parseLong(seq.strip())));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(SEQ_HEADER + " must be a number, got '" + seq + "'");
     }
@@ -238,6 +253,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static void send(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(r.body()));
+    // Netty's writes are thread-safe: from another thread they are queued on the connection's event loop.
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
     if (r.retryAfterMs() != null) {
@@ -247,6 +263,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);
     } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
   }

@@ -32,6 +32,9 @@ final class ErrorMapping {
       Map.entry(EntryTooLargeException.CODE.name(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
       Map.entry(ErrorCode.BAD_REQUEST.name(), HttpResponseStatus.BAD_REQUEST),
       Map.entry("NOT_FOUND", HttpResponseStatus.NOT_FOUND),
+      Map.entry("REQUEST_TOO_LARGE", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
+      Map.entry(KvException.REQUEST_ID_REUSED.name(), HttpResponseStatus.CONFLICT),
+      Map.entry(dev.bourne.it.kv.host.GroupStore.REPLICA_FAILED.name(), HttpResponseStatus.INTERNAL_SERVER_ERROR),
       Map.entry("METHOD_NOT_ALLOWED", HttpResponseStatus.METHOD_NOT_ALLOWED));
 
   private ErrorMapping() {}

@@ -51,7 +51,7 @@ public final class HttpApi implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), handler);
+              c.pipeline().addLast(new HttpServerCodec(), new JsonRefusingAggregator(MAX_REQUEST_BYTES), handler);
             }
           })
           .bind(new InetSocketAddress(bind.host(), bind.port())).syncUninterruptibly().channel();
@@ -61,6 +61,18 @@ public final class HttpApi implements AutoCloseable {
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw new UncheckedIOException("cannot listen for HTTP on " + bind + ": " + e.getMessage(),
           e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+    }
+  }
+
+  /** The aggregator, answering a body over the limit with the API's JSON error instead of a bare 413. */
+  private static final class JsonRefusingAggregator extends HttpObjectAggregator {
+    JsonRefusingAggregator(int max) {
+      super(max);
+    }
+
+    @Override
+    protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+      ApiHandler.refuseOversized(ctx, maxContentLength());
     }
   }
 

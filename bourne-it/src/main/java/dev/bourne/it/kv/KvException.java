@@ -16,6 +16,8 @@ public final class KvException extends BourneException {
   public static final ErrorCode VERSION_CONFLICT = new ErrorCode("VERSION_CONFLICT");
   /** A retried request is older than what its client's session remembers; it was not applied again. */
   public static final ErrorCode REQUEST_EXPIRED = new ErrorCode("REQUEST_EXPIRED");
+  /** A request id was used again for a different write; the first one's outcome stands. */
+  public static final ErrorCode REQUEST_ID_REUSED = new ErrorCode("REQUEST_ID_REUSED");
   /** The node has not joined its groups yet (or is stopping); retry, here or elsewhere. */
   public static final ErrorCode NOT_READY = new ErrorCode("NOT_READY");
   /** The write committed, but this node learned it from a snapshot and cannot tell its outcome. */

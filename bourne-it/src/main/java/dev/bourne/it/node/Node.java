@@ -78,6 +78,13 @@ public final class Node implements Backend, AutoCloseable {
   private final Map<String, GroupHandle> handles = new LinkedHashMap<>();
   private final Map<String, GroupStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  // Where key/value results continue, off Kayak's and Netty's threads.
+  private final java.util.concurrent.ExecutorService kvExecutor = java.util.concurrent.Executors.newFixedThreadPool(2,
+      r -> {
+        Thread t = new Thread(r, "kv-exec");
+        t.setDaemon(true);
+        return t;
+      });
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Thread starter;
   private final HttpApi http;
@@ -248,11 +255,16 @@ public final class Node implements Backend, AutoCloseable {
   }
 
   private KayakHost awaitFormed(GroupHandle h) throws InterruptedException {
-    while (true) {
+    for (int waited = 1; ; waited++) {
+      if (closed) {
+        throw new ClosedException("node is closed");
+      }
       try {
-        return h.formed().get(10, TimeUnit.SECONDS);
+        return h.formed().get(1, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
-        LOG.info("group {}: waiting to form ({})", h.name(), h.status());
+        if (waited % 10 == 0) {
+          LOG.info("group {}: waiting to form ({})", h.name(), h.status());
+        }
       } catch (ExecutionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       }
@@ -264,7 +276,8 @@ public final class Node implements Backend, AutoCloseable {
       if (closed) {
         throw new ClosedException("node is closed");
       }
-      GroupStore s = new GroupStore(name, host, config.snapshotEvery(), config.requestTimeout(), random.nextLong());
+      GroupStore s = new GroupStore(name, host, config.snapshotEvery(), config.requestTimeout(), kvExecutor,
+          random.nextLong());
       stores.put(name, s);
       return s;
     }
@@ -406,13 +419,23 @@ public final class Node implements Backend, AutoCloseable {
       toClose = List.copyOf(stores.values());
     }
     LOG.info("node {} stopping", convoy.id().shortString());
-    http.close();
-    starter.interrupt();
-    toClose.forEach(GroupStore::close);
-    groups.close();
-    convoy.close();
-    transport.close();
-    release();
-    ready.completeExceptionally(new ClosedException("node closed"));
+    // The starter is not interrupted (it may be opening files); it sees 'closed' within a second.
+    try {
+      http.close();
+    } finally {
+      try {
+        toClose.forEach(GroupStore::close);
+        groups.close();
+      } finally {
+        try {
+          convoy.close();
+        } finally {
+          transport.close();
+          kvExecutor.shutdown();
+          release();
+          ready.completeExceptionally(new ClosedException("node closed"));
+        }
+      }
+    }
   }
 }

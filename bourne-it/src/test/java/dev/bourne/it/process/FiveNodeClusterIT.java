@@ -47,11 +47,11 @@ class FiveNodeClusterIT {
       Await.until("every group has 3 voters and 2 learners", WAIT, () -> rosters(c.node(0)).values().stream()
           .allMatch(r -> r.size() == 5 && voters(r) == 3) && rosters(c.node(0)).size() == 3);
       for (int i = 0; i < 5; i++) {
-        assertEquals(200, c.node(i).put("five/" + i, "v" + i).status());
+        assertEquals(200, c.node(i).callSurely("PUT", "/v1/kv/five/" + i, "v" + i, WAIT).status());
       }
       for (int i = 0; i < 5; i++) {
         for (int k = 0; k < 5; k++) {
-          NodeProcess.Answer a = c.node(i).get("/v1/kv/five/" + k);
+          NodeProcess.Answer a = c.node(i).callSurely("GET", "/v1/kv/five/" + k, null, WAIT);
           assertEquals("v" + k, a.body().path("value").asText(), "five/" + k + " through " + c.node(i));
         }
       }
@@ -85,19 +85,18 @@ class FiveNodeClusterIT {
           .allMatch(r -> voters(r) == 3 && dead.stream().noneMatch(id -> Boolean.TRUE.equals(r.get(id)))));
       for (NodeProcess n : c.others(victim)) {
         for (int k = 0; k < 5; k++) {
-          Map<String, String> none = Map.of();
-          NodeProcess.Answer a = n.call("GET", "/v1/kv/five/" + k, null, none);
+          NodeProcess.Answer a = n.callSurely("GET", "/v1/kv/five/" + k, null, WAIT);
           assertEquals("v" + k, a.body().path("value").asText(), "five/" + k + " through " + n + " after the kill");
         }
       }
-      assertEquals(200, survivor.put("five/after", "healed").status());
+      assertEquals(200, survivor.callSurely("PUT", "/v1/kv/five/after", "healed", WAIT).status());
 
       NodeProcess back = victim;
       back.start(c.others(back));
       c.awaitReady(WAIT);
       Await.until("the restarted node is back in every group as a learner", WAIT, () -> rosters(survivor).values()
           .stream().allMatch(r -> r.size() == 5 && voters(r) == 3 && dead.stream().anyMatch(id -> Boolean.FALSE.equals(r.get(id)))));
-      assertEquals("healed", back.get("/v1/kv/five/after").body().path("value").asText());
+      assertEquals("healed", back.callSurely("GET", "/v1/kv/five/after", null, WAIT).body().path("value").asText());
     }
   }
 }

@@ -61,10 +61,17 @@ public final class NodeProcess {
     return List.of("-cp", System.getProperty("java.class.path"), "dev.bourne.it.cli.Bourne");
   }
 
+  /** A loopback port free for TCP and UDP (gossip binds both) right now. */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+          java.net.DatagramSocket d = new java.net.DatagramSocket(s.getLocalPort(), java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (java.net.BindException udpTaken) {
+        // try another
+      }
     }
+    throw new IOException("no free loopback port for TCP and UDP");
   }
 
   public String gossipAddress() {
@@ -139,6 +146,40 @@ public final class NodeProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * As {@link #call}, retried while the node answers that it cannot serve yet (503: no leader or
+   * not ready; 504: timed out; or no answer) until {@code timeout}. Writes are retried under one
+   * request id, so that a retry of a write that did apply returns its first outcome.
+   */
+  public Answer callSurely(String method, String path, String body, Duration timeout) {
+    Map<String, String> id = method.equals("GET") ? Map.of()
+        : Map.of("Bourne-Client-Id", "it-" + ProcessHandle.current().pid(), "Bourne-Request-Seq",
+            Long.toString(SEQ.incrementAndGet()));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Answer a = call(method, path, body, id);
+      boolean retry = a.status() == -1 || a.status() == 503 || a.status() == 504;
+      if (!retry || System.nanoTime() > deadline) {
+        return a;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000); // 50 ms between retries, bounded above
+    }
+  }
+
+  /** Sends {@code request} as raw bytes (for requests a URI class would refuse) and reads one answer. */
+  public Answer raw(String request) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), httpPort)) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // closed after the answer
+      int status = Integer.parseInt(all.substring(9, 12));
+      String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+      return new Answer(status, JSON.readTree(body), body);
     }
   }
 

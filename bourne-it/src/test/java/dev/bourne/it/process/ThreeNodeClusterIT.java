@@ -60,7 +60,7 @@ class ThreeNodeClusterIT {
   }
 
   private static String valueOf(NodeProcess via, String key, boolean stale) {
-    NodeProcess.Answer a = via.get("/v1/kv/" + key + (stale ? "?stale" : ""));
+    NodeProcess.Answer a = via.callSurely("GET", "/v1/kv/" + key + (stale ? "?stale" : ""), null, WAIT);
     return a.status() == 200 ? a.body().path("value").asText() : null;
   }
 
@@ -79,7 +79,7 @@ class ThreeNodeClusterIT {
     }
     for (int i = 0; i < 3; i++) {
       for (int k = 0; k < 10; k++) {
-        NodeProcess.Answer a = node(i).put("every/" + i + "-" + k, "from node " + i);
+        NodeProcess.Answer a = node(i).callSurely("PUT", "/v1/kv/every/" + i + "-" + k, "from node " + i, WAIT);
         assertEquals(200, a.status(), a.text());
       }
     }
@@ -89,7 +89,7 @@ class ThreeNodeClusterIT {
           assertEquals("from node " + w, valueOf(node(i), "every/" + w + "-" + k, false), "through " + node(i));
         }
       }
-      NodeProcess.Answer list = node(i).get("/v1/kv?prefix=every/&limit=100");
+      NodeProcess.Answer list = node(i).callSurely("GET", "/v1/kv?prefix=every/&limit=100", null, WAIT);
       assertEquals(30, list.body().path("items").size());
       assertEquals("every/0-0", list.body().path("items").get(0).path("key").asText());
     }
@@ -101,22 +101,22 @@ class ThreeNodeClusterIT {
   @Test
   @Order(2)
   void compareAndSetAppliesOnlyAtTheExpectedVersion() {
-    NodeProcess.Answer created = node(0).call("PUT", "/v1/kv/cas/key?version=0", "one", Map.of());
+    NodeProcess.Answer created = node(0).callSurely("PUT", "/v1/kv/cas/key?version=0", "one", WAIT);
     assertEquals(200, created.status(), created.text());
     long v = created.body().path("version").asLong();
-    NodeProcess.Answer again = node(1).call("PUT", "/v1/kv/cas/key?version=0", "two", Map.of());
+    NodeProcess.Answer again = node(1).callSurely("PUT", "/v1/kv/cas/key?version=0", "two", WAIT);
     assertEquals(409, again.status());
     assertEquals("VERSION_CONFLICT", again.body().path("error").path("code").asText());
     assertEquals(v, again.body().path("error").path("currentVersion").asLong());
-    assertEquals(409, node(2).call("PUT", "/v1/kv/cas/key?version=" + (v + 1), "two", Map.of()).status());
-    NodeProcess.Answer swapped = node(2).call("PUT", "/v1/kv/cas/key?version=" + v, "two", Map.of());
+    assertEquals(409, node(2).callSurely("PUT", "/v1/kv/cas/key?version=" + (v + 1), "two", WAIT).status());
+    NodeProcess.Answer swapped = node(2).callSurely("PUT", "/v1/kv/cas/key?version=" + v, "two", WAIT);
     assertEquals(200, swapped.status(), swapped.text());
     assertEquals(v, swapped.body().path("previousVersion").asLong());
     assertEquals("two", valueOf(node(0), "cas/key", false));
-    assertEquals(409, node(0).call("DELETE", "/v1/kv/cas/key?version=" + v, null, Map.of()).status());
-    assertEquals(200, node(0).call("DELETE", "/v1/kv/cas/key?version=" + swapped.body().path("version").asLong(), null,
-        Map.of()).status());
-    assertEquals(404, node(1).get("/v1/kv/cas/key").status());
+    assertEquals(409, node(0).callSurely("DELETE", "/v1/kv/cas/key?version=" + v, null, WAIT).status());
+    assertEquals(200, node(0).callSurely("DELETE", "/v1/kv/cas/key?version=" + swapped.body().path("version").asLong(),
+        null, WAIT).status());
+    assertEquals(404, node(1).callSurely("GET", "/v1/kv/cas/key", null, WAIT).status());
   }
 
   @Test
@@ -125,12 +125,12 @@ class ThreeNodeClusterIT {
     Map<String, String> id = Map.of("Bourne-Client-Id", "it-client", "Bourne-Request-Seq", "1");
     NodeProcess.Answer first = node(0).call("PUT", "/v1/kv/once", "first", id);
     assertEquals(200, first.status(), first.text());
-    node(1).put("once", "overwritten by another client");
+    assertEquals(200, node(1).callSurely("PUT", "/v1/kv/once", "overwritten by another client", WAIT).status());
     // The same request retried through every node, at once: none applies again.
     List<CompletableFuture<NodeProcess.Answer>> retries = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       NodeProcess n = node(i);
-      retries.add(CompletableFuture.supplyAsync(() -> n.call("PUT", "/v1/kv/once", "retry", id)));
+      retries.add(CompletableFuture.supplyAsync(() -> n.call("PUT", "/v1/kv/once", "first", id)));
     }
     for (CompletableFuture<NodeProcess.Answer> r : retries) {
       NodeProcess.Answer a = r.join();
@@ -138,6 +138,8 @@ class ThreeNodeClusterIT {
       assertEquals(first.body().path("version").asLong(), a.body().path("version").asLong(), "the first outcome");
     }
     assertEquals("overwritten by another client", valueOf(node(2), "once", false));
+    NodeProcess.Answer misuse = node(1).call("PUT", "/v1/kv/once", "a different write", id);
+    assertError(misuse, 409, "REQUEST_ID_REUSED");
     NodeProcess.Answer next = node(2).call("PUT", "/v1/kv/once", "second",
         Map.of("Bourne-Client-Id", "it-client", "Bourne-Request-Seq", "2"));
     assertEquals(200, next.status());
@@ -146,7 +148,7 @@ class ThreeNodeClusterIT {
 
   @Test
   @Order(4)
-  void badRequestsGetJsonErrorsWithStableCodes() {
+  void badRequestsGetJsonErrorsWithStableCodes() throws Exception {
     assertError(node(0).get("/v1/kv/no/such/key"), 404, "KEY_NOT_FOUND");
     assertError(node(0).call("PUT", "/v1/kv/k?version=abc", "v", Map.of()), 400, "BAD_REQUEST");
     assertError(node(0).call("PUT", "/v1/kv/k", "v", Map.of("Bourne-Client-Id", "c")), 400, "BAD_REQUEST");
@@ -157,11 +159,32 @@ class ThreeNodeClusterIT {
     assertError(node(1).call("POST", "/v1/kv/k", "v", Map.of()), 405, "METHOD_NOT_ALLOWED");
     assertError(node(1).get("/v1/kv?limit=0"), 400, "BAD_REQUEST");
     assertError(node(2).call("PUT", "/v1/kv/big", "x".repeat(600 * 1024), Map.of()), 400, "BAD_REQUEST");
+    assertError(node(2).call("PUT", "/v1/kv/huge", "x".repeat(2 << 20), Map.of()), 413, "REQUEST_TOO_LARGE");
+    assertError(node(2).raw("GET /v1/kv/bad%zzescape HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400,
+        "BAD_REQUEST");
     String metrics = node(2).get("/metrics").text();
     for (String name : List.of("bourne_http_requests_total", "bourne_http_request_seconds_bucket",
         "bourne_kayak_commit_index{group=\"kv-0\"}", "bourne_convoy_members{state=\"ALIVE\"} 3",
         "bourne_net_connections_accepted_total", "bourne_kv_keys{group=\"kv-1\"}")) {
       assertTrue(metrics.contains(name), name + " in /metrics");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    // A slow write, then a fast stale read on the same connection: the read's answer must wait.
+    String put = "PUT /v1/kv/pipelined HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirst";
+    String get = "GET /v1/kv/pipelined?stale HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), node(1).httpPort)) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write((put + get).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String all = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int second = all.indexOf("HTTP/1.1", 1);
+      assertTrue(second > 0, all);
+      assertTrue(all.substring(0, second).contains("\"previousVersion\""), "the write's answer first: " + all);
+      // The read ran at once (before or after the write applied); only its answer waited.
+      assertTrue(all.substring(second).contains("pipelined"), all);
     }
   }
 
@@ -278,7 +301,8 @@ class ThreeNodeClusterIT {
     Await.until("the restarted node restored both data groups from snapshots", WAIT, () -> {
       try {
         String log = Files.readString(n.logFile);
-        return log.substring(log.lastIndexOf("=== start")).split("from the snapshot at", -1).length - 1 == 2;
+        String last = log.substring(log.lastIndexOf("=== start"));
+        return last.contains("kv-0: restored") && last.contains("kv-1: restored");
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

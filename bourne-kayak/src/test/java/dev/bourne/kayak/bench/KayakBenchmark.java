@@ -39,7 +39,7 @@ public final class KayakBenchmark {
   private KayakBenchmark() {}
 
   /** One measured configuration. */
-  record Row(String path, int inFlight, double perSecond, double p50Ms, double p99Ms) {
+  public record Row(String path, int inFlight, double perSecond, double p50Ms, double p99Ms) {
     Row withPath(String p) {
       return new Row(p, inFlight, perSecond, p50Ms, p99Ms);
     }
@@ -55,11 +55,7 @@ public final class KayakBenchmark {
     try {
       // The disk baseline first, while nothing else of ours touches the disk.
       List<FsyncBaseline.Result> baseline = FsyncBaseline.run(dir.resolve("baseline"), baselineSeconds);
-      hosts.add(Kayak.start(config(dir.resolve("a")), transport(), true));
-      await(() -> hosts.get(0).role() == Role.LEADER);
-      hosts.add(Kayak.join(config(dir.resolve("b")), List.of(hosts.get(0).address()), transport(), true));
-      hosts.add(Kayak.join(config(dir.resolve("c")), List.of(hosts.get(0).address()), transport(), true));
-      await(() -> hosts.get(0).roster().stream().filter(Member::voter).count() == 3);
+      startCluster(dir, hosts);
       KayakHost leader = hosts.stream().filter(h -> h.role() == Role.LEADER).findFirst().orElseThrow();
       KayakHost follower = hosts.stream().filter(h -> h != leader).findFirst().orElseThrow();
       System.out.printf("warming up for %.0f s%n", warmup);
@@ -85,6 +81,36 @@ public final class KayakBenchmark {
     } finally {
       hosts.forEach(KayakHost::shutdown);
       FsyncBaseline.deleteTree(dir);
+    }
+  }
+
+  /** Starts three hosts in this JVM, fsync on, into {@code hosts}; returns once all three vote. */
+  private static void startCluster(Path dir, List<KayakHost> hosts) {
+    hosts.add(Kayak.start(config(dir.resolve("a")), transport(), true));
+    await(() -> hosts.get(0).role() == Role.LEADER);
+    hosts.add(Kayak.join(config(dir.resolve("b")), List.of(hosts.get(0).address()), transport(), true));
+    hosts.add(Kayak.join(config(dir.resolve("c")), List.of(hosts.get(0).address()), transport(), true));
+    await(() -> hosts.get(0).roster().stream().filter(Member::voter).count() == 3);
+  }
+
+  /**
+   * Kayak alone, for benchmarks of what is built on it: three hosts in this JVM, appends of
+   * 128-byte entries on the leader with each count of {@code inFlight}, after a warm-up.
+   */
+  public static List<Row> onLeader(Path dir, int[] inFlight, double warmupSeconds, double seconds)
+      throws InterruptedException {
+    List<KayakHost> hosts = new ArrayList<>();
+    try {
+      startCluster(dir, hosts);
+      KayakHost leader = hosts.stream().filter(h -> h.role() == Role.LEADER).findFirst().orElseThrow();
+      run(leader, 64, warmupSeconds);
+      List<Row> rows = new ArrayList<>();
+      for (int n : inFlight) {
+        rows.add(run(leader, n, seconds).withPath("on the leader"));
+      }
+      return rows;
+    } finally {
+      hosts.forEach(KayakHost::shutdown);
     }
   }
 

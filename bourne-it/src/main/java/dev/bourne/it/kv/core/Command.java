@@ -24,30 +24,47 @@ public sealed interface Command {
   Optional<RequestId> request();
 
   /**
-   * Sets {@code key} to {@code value}.
+   * A fingerprint of what the command does (not of its token): a retry carries the same one, a
+   * different command under the same request id (almost surely) not. Stable across versions and
+   * replicas: Murmur3 over the encoded operation, key, expected version and value.
+   */
+  default long fingerprint() {
+    return CommandCodec.fingerprint(this);
+  }
+
+  /**
+   * Checks the {@link Limits}: done where a command enters the system, never when a replica
+   * applies one from the log (a later version with other limits must apply old entries alike).
    *
-   * @throws IllegalArgumentException if the key or value breaks {@link Limits}
+   * @throws IllegalArgumentException if the key, value or expected version breaks them
+   */
+  static void validate(String key, byte[] value, Optional<Long> expected) {
+    Limits.checkKey(key);
+    if (value != null) {
+      Limits.checkValue(value);
+    }
+    Limits.checkExpected(expected);
+  }
+
+  /**
+   * Sets {@code key} to {@code value}. Construction checks only that nothing is null: see {@link
+   * #validate}.
    */
   record Put(String key, byte[] value, Optional<Long> expected, long token, Optional<RequestId> request)
       implements Command {
     public Put {
-      Limits.checkKey(key);
+      Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
-      Limits.checkValue(value);
-      Limits.checkExpected(expected);
+      Objects.requireNonNull(expected, "expected");
       Objects.requireNonNull(request, "request");
     }
   }
 
-  /**
-   * Removes {@code key}.
-   *
-   * @throws IllegalArgumentException if the key breaks {@link Limits}
-   */
+  /** Removes {@code key}. Construction checks only that nothing is null: see {@link #validate}. */
   record Delete(String key, Optional<Long> expected, long token, Optional<RequestId> request) implements Command {
     public Delete {
-      Limits.checkKey(key);
-      Limits.checkExpected(expected);
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(expected, "expected");
       Objects.requireNonNull(request, "request");
     }
   }

@@ -69,6 +69,19 @@ public final class CommandCodec {
     });
   }
 
+  /** See {@link Command#fingerprint()}. */
+  static long fingerprint(Command c) {
+    byte[] what = write(out -> {
+      out.writeByte(c instanceof Command.Put ? PUT : DELETE);
+      writeString(out, c.key());
+      writeOptionalLong(out, c.expected());
+      if (c instanceof Command.Put put) {
+        writeBytes(out, put.value());
+      }
+    });
+    return com.google.common.hash.Hashing.murmur3_128().hashBytes(what).asLong();
+  }
+
   static byte[] header(long applied, int keys, int sessions) {
     return write(out -> {
       out.writeByte(FORMAT);
@@ -96,9 +109,10 @@ public final class CommandCodec {
       writeString(out, client);
       out.writeLong(session.forgotten);
       out.writeInt(session.recent.size());
-      for (Map.Entry<Long, Outcome> e : session.recent.entrySet()) {
+      for (Map.Entry<Long, Sessions.Done> e : session.recent.entrySet()) {
         out.writeLong(e.getKey());
-        writeOutcome(out, e.getValue());
+        out.writeLong(e.getValue().fingerprint());
+        writeOutcome(out, e.getValue().outcome());
       }
     });
   }
@@ -159,7 +173,8 @@ public final class CommandCodec {
       throw new IllegalArgumentException("session remembers " + n + " requests, more than " + Sessions.WINDOW);
     }
     for (int i = 0; i < n; i++) {
-      s.recent.put(in.readLong(), readOutcome(in));
+      long seq = in.readLong();
+      s.recent.put(seq, new Sessions.Done(in.readLong(), readOutcome(in)));
     }
     return s;
   }
@@ -180,6 +195,8 @@ public final class CommandCodec {
       out.writeByte(4);
     } else if (o instanceof Outcome.Expired) {
       out.writeByte(5);
+    } else if (o instanceof Outcome.Reused) {
+      out.writeByte(7);
     } else {
       out.writeByte(6);
       writeString(out, ((Outcome.Rejected) o).reason());
@@ -195,6 +212,7 @@ public final class CommandCodec {
       case 4 -> new Outcome.NotFound();
       case 5 -> new Outcome.Expired();
       case 6 -> new Outcome.Rejected(readString(in));
+      case 7 -> new Outcome.Reused();
       default -> throw new IllegalArgumentException("unknown outcome " + kind);
     };
   }

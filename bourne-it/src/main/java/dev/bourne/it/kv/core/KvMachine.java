@@ -73,14 +73,16 @@ public final class KvMachine {
   /** As {@link #apply(long, byte[])} for a decoded command. */
   public Outcome apply(long index, Command command) {
     advance(index);
-    if (command.request().isPresent()) {
-      Optional<Outcome> before = sessions.seen(command.request().get());
-      if (before.isPresent()) {
-        return before.get();
-      }
+    if (command.request().isEmpty()) {
+      return execute(index, command);
+    }
+    long fingerprint = command.fingerprint();
+    Optional<Outcome> before = sessions.seen(command.request().get(), fingerprint);
+    if (before.isPresent()) {
+      return before.get();
     }
     Outcome outcome = execute(index, command);
-    command.request().ifPresent(id -> sessions.record(id, outcome));
+    sessions.record(command.request().get(), fingerprint, outcome);
     return outcome;
   }
 
@@ -89,7 +91,7 @@ public final class KvMachine {
    * remembered ({@link Outcome.Expired} if too old to tell).
    */
   public Optional<Outcome> outcomeOf(RequestId id) {
-    return sessions.seen(id);
+    return sessions.outcomeOf(id);
   }
 
   /** Notes that an entry that is no command (a leader's no-op, a configuration) was applied. */

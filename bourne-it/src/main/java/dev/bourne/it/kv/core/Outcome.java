@@ -34,6 +34,12 @@ public sealed interface Outcome {
    */
   record Expired() implements Outcome {}
 
+  /**
+   * The request id was already used for a different write (another key, value or expected
+   * version); nothing changed.
+   */
+  record Reused() implements Outcome {}
+
   /** An entry that is not a valid command (never written by this code); ignored by every replica. */
   record Rejected(String reason) implements Outcome {}
 }

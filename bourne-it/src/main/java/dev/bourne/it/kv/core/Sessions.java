@@ -29,33 +29,53 @@ final class Sessions {
     this.maxClients = maxClients;
   }
 
+  /** One remembered request: what it did (its fingerprint) and its outcome. */
+  record Done(long fingerprint, Outcome outcome) {}
+
   /** One client's remembered requests. */
   static final class Session {
     long forgotten; // every seq at or below it may have applied and is no longer remembered
-    final TreeMap<Long, Outcome> recent = new TreeMap<>();
+    final TreeMap<Long, Done> recent = new TreeMap<>();
   }
 
-  /** The outcome a request already had, {@link Outcome.Expired} if it is too old to know, else empty. */
-  Optional<Outcome> seen(RequestId id) {
+  /**
+   * What a request already did: its first outcome if {@code fingerprint} matches, {@link
+   * Outcome.Reused} if the id did something else, {@link Outcome.Expired} if it is too old to
+   * know; empty for a new request.
+   */
+  Optional<Outcome> seen(RequestId id, long fingerprint) {
     Session s = clients.get(id.client());
     if (s == null) {
       return Optional.empty();
     }
-    Outcome o = s.recent.get(id.seq());
-    if (o != null) {
-      return Optional.of(o);
+    Done d = s.recent.get(id.seq());
+    if (d != null) {
+      return Optional.of(d.fingerprint() == fingerprint ? d.outcome() : new Outcome.Reused());
+    }
+    return id.seq() <= s.forgotten ? Optional.of(new Outcome.Expired()) : Optional.empty();
+  }
+
+  /** The outcome a request had, whatever it did, if remembered ({@link Outcome.Expired} if too old). */
+  Optional<Outcome> outcomeOf(RequestId id) {
+    Session s = clients.get(id.client());
+    if (s == null) {
+      return Optional.empty();
+    }
+    Done d = s.recent.get(id.seq());
+    if (d != null) {
+      return Optional.of(d.outcome());
     }
     return id.seq() <= s.forgotten ? Optional.of(new Outcome.Expired()) : Optional.empty();
   }
 
   /** Remembers the outcome of a request applied for the first time. */
-  void record(RequestId id, Outcome outcome) {
+  void record(RequestId id, long fingerprint, Outcome outcome) {
     Session s = clients.remove(id.client());
     if (s == null) {
       s = new Session();
     }
     clients.put(id.client(), s);
-    s.recent.put(id.seq(), outcome);
+    s.recent.put(id.seq(), new Done(fingerprint, outcome));
     while (s.recent.size() > WINDOW) {
       s.forgotten = Math.max(s.forgotten, s.recent.pollFirstEntry().getKey());
     }

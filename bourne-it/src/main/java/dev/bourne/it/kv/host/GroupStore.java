@@ -1,6 +1,7 @@
 package dev.bourne.it.kv.host;
 
 import dev.bourne.common.error.ClosedException;
+import dev.bourne.common.error.ErrorCode;
 import dev.bourne.common.time.Cancellable;
 import dev.bourne.it.kv.KvException;
 import dev.bourne.it.kv.core.Command;
@@ -14,6 +15,7 @@ import dev.bourne.kayak.api.EntryKind;
 import dev.bourne.kayak.api.KayakHost;
 import dev.bourne.kayak.api.Snapshot;
 import dev.bourne.kayak.api.SnapshotSource;
+import dev.bourne.kayak.api.StorageException;
 import dev.bourne.kayak.api.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -39,16 +43,22 @@ import org.slf4j.LoggerFactory;
  * with the outcome once this replica applies them; linearizable reads wait for the read barrier,
  * stale reads are served at once.
  *
+ * <p>Nothing here runs on Kayak's threads but the hand-off: results continue on the executor the
+ * node gives, so that a slow reader or a long restore never delays heartbeats.
+ *
  * <p>Thread-safe.
  */
 public final class GroupStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupStore.class);
+  /** The replica stopped applying after an unexpected error; its node must be restarted. */
+  public static final ErrorCode REPLICA_FAILED = new ErrorCode("REPLICA_FAILED");
   private static final int BATCH = 512;
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final String group;
   private final KayakHost host;
   private final Duration timeout;
+  private final Executor executor;
   private final KvMachine machine = new KvMachine();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -56,9 +66,13 @@ public final class GroupStore implements AutoCloseable {
   private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
   private final Thread applier;
   private final Cancellable compaction;
+  private volatile Subscription subscription;
   private volatile long applied;
+  private volatile int keys;
+  private volatile int sessions;
   // The highest index reached by restoring a snapshot: entries up to it were never applied one by one.
   private volatile long restoredUpTo;
+  private volatile RuntimeException failure;
   private volatile boolean closed;
 
   /** A write waiting for this replica to apply it. */
@@ -71,13 +85,16 @@ public final class GroupStore implements AutoCloseable {
    * @param host this member's host in the group
    * @param snapshotEvery compact after this many entries applied past the latest snapshot
    * @param timeout how long a write or read may take before it fails with a timeout
+   * @param executor where results continue (never Kayak's own threads)
    * @param tokenBase a random number, different on every start, that this replica's command tokens
    *     count up from (so that it recognises its own commands and no other node's)
    */
-  public GroupStore(String group, KayakHost host, long snapshotEvery, Duration timeout, long tokenBase) {
+  public GroupStore(String group, KayakHost host, long snapshotEvery, Duration timeout, Executor executor,
+      long tokenBase) {
     this.group = group;
     this.host = host;
     this.timeout = timeout;
+    this.executor = executor;
     this.tokens = new AtomicLong(tokenBase);
     this.applier = new Thread(this::applyLoop, "kv-apply-" + group);
     this.applier.setDaemon(true);
@@ -100,14 +117,30 @@ public final class GroupStore implements AutoCloseable {
     return applied;
   }
 
-  /** Keys this replica holds. */
+  /** Keys this replica holds (as of the last applied batch). */
   public int keys() {
-    return read(KvMachine::size);
+    return keys;
   }
 
-  /** Clients in this replica's session table. */
+  /** Clients in this replica's session table (as of the last applied batch). */
   public int sessions() {
-    return read(KvMachine::sessionCount);
+    return sessions;
+  }
+
+  /** Why the replica stopped applying, if it did. */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  private Optional<RuntimeException> unusable() {
+    if (failure != null) {
+      return Optional.of(new KvException(REPLICA_FAILED, "the key/value replica of " + group
+          + " stopped applying (" + failure + "); restart the node"));
+    }
+    if (closed) {
+      return Optional.of(new ClosedException("key/value replica of " + group + " is closed"));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -115,11 +148,13 @@ public final class GroupStore implements AutoCloseable {
    *
    * @param command makes the command from the token this replica chose for it
    * @return fails with Kayak's errors ({@code NO_LEADER}, {@code TIMEOUT}, {@code CLOSED},
-   *     {@code ENTRY_TOO_LARGE}) or {@link KvException#OUTCOME_UNKNOWN}
+   *     {@code ENTRY_TOO_LARGE}), or with {@link KvException#OUTCOME_UNKNOWN} when the write was
+   *     sent but this replica can no longer tell whether it applied
    */
   public CompletableFuture<Outcome> write(Function<Long, Command> command) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new ClosedException("key/value replica of " + group + " is closed"));
+    Optional<RuntimeException> refused = unusable();
+    if (refused.isPresent()) {
+      return CompletableFuture.failedFuture(refused.get());
     }
     long token = tokens.incrementAndGet();
     Command c = command.apply(token);
@@ -127,17 +162,16 @@ public final class GroupStore implements AutoCloseable {
     Pending p = new Pending(f, c.request(), new AtomicLong());
     pending.put(token, p);
     f.whenComplete((o, e) -> pending.remove(token));
-    host.log().append(CommandCodec.encode(c), timeout).whenComplete((entry, e) -> {
+    host.log().append(CommandCodec.encode(c), timeout).whenCompleteAsync((entry, e) -> {
       if (e != null) {
-        f.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause() : e);
+        f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
       } else {
         p.index().set(entry.index());
         if (entry.index() <= restoredUpTo) {
           settleFromSnapshot(p); // covered by a snapshot before this replica could see the entry itself
         }
       }
-    });
+    }, executor);
     f.orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     return f;
   }
@@ -149,16 +183,20 @@ public final class GroupStore implements AutoCloseable {
    * @return fails with Kayak's barrier errors or a timeout
    */
   public <T> CompletableFuture<T> read(boolean linearizable, Function<KvMachine, T> reader) {
+    Optional<RuntimeException> refused = unusable();
+    if (refused.isPresent()) {
+      return CompletableFuture.failedFuture(refused.get());
+    }
     if (!linearizable) {
-      return CompletableFuture.completedFuture(read(reader));
+      return CompletableFuture.completedFuture(readLocked(reader));
     }
     return host.sync().barrier()
-        .thenCompose(this::awaitApplied)
-        .thenApply(v -> read(reader))
+        .thenComposeAsync(this::awaitApplied, executor)
+        .thenApplyAsync(v -> readLocked(reader), executor)
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private <T> T read(Function<KvMachine, T> reader) {
+  private <T> T readLocked(Function<KvMachine, T> reader) {
     lock.readLock().lock();
     try {
       return reader.apply(machine);
@@ -178,6 +216,17 @@ public final class GroupStore implements AutoCloseable {
     }
   }
 
+  /** Completes the reads waiting for an index this replica has now applied. */
+  private void wakeReaders() {
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    synchronized (waiters) {
+      while (!waiters.isEmpty() && waiters.firstKey() <= applied) {
+        ready.addAll(waiters.pollFirstEntry().getValue());
+      }
+    }
+    ready.forEach(f -> f.complete(null));
+  }
+
   private Optional<SnapshotSource.State> capture() {
     lock.readLock().lock();
     try {
@@ -192,16 +241,15 @@ public final class GroupStore implements AutoCloseable {
   }
 
   private void applyLoop() {
-    Subscription sub = null;
     try {
-      sub = restore();
+      subscription = restore();
       while (!closed) {
         List<Entry> entries;
         try {
-          entries = sub.poll(BATCH, POLL);
+          entries = subscription.poll(BATCH, POLL);
         } catch (CompactedException behind) {
-          sub.close();
-          sub = restore();
+          subscription.close();
+          subscription = restore();
           continue;
         }
         if (!entries.isEmpty()) {
@@ -212,38 +260,56 @@ public final class GroupStore implements AutoCloseable {
       // the host or this replica closed
     } catch (RuntimeException e) {
       if (!closed) {
-        LOG.error("key/value replica of {} stopped applying at {}", group, applied, e);
+        failure = e;
+        LOG.error("the key/value replica of {} stopped applying at {}; its writes and reads now fail until the node "
+            + "restarts", group, applied, e);
       }
     } finally {
-      if (sub != null) {
-        sub.close();
+      Subscription s = subscription;
+      if (s != null) {
+        s.close();
       }
-      failAll(new ClosedException("key/value replica of " + group + " stopped"));
+      failAll();
     }
   }
 
-  /** Loads the latest snapshot, if any, and subscribes after it. */
+  /**
+   * Loads the latest snapshot, if it is ahead, and subscribes after it. A snapshot replaced while
+   * it is read is asked for again, as {@link Snapshot#events()} advises.
+   */
   private Subscription restore() {
-    Optional<Snapshot> snapshot = host.log().snapshot();
-    lock.writeLock().lock();
-    try {
-      if (snapshot.isPresent() && snapshot.get().index() > machine.applied()) {
-        try (Stream<byte[]> events = snapshot.get().events()) {
-          machine.restore(events::iterator);
+    for (int attempt = 1; ; attempt++) {
+      Optional<Snapshot> snapshot = host.log().snapshot();
+      lock.writeLock().lock();
+      try {
+        if (snapshot.isPresent() && snapshot.get().index() > machine.applied()) {
+          try (Stream<byte[]> events = snapshot.get().events()) {
+            machine.restore(events::iterator);
+          }
+          restoredUpTo = machine.applied();
+          LOG.info("{}: restored {} keys from the snapshot at {}", group, machine.size(), machine.applied());
         }
-        restoredUpTo = machine.applied();
-        LOG.info("{}: restored {} keys from the snapshot at {}", group, machine.size(), machine.applied());
+        applied = machine.applied();
+        keys = machine.size();
+        sessions = machine.sessionCount();
+      } catch (StorageException replaced) {
+        if (attempt >= 5 || closed) {
+          throw replaced;
+        }
+        LOG.info("{}: the snapshot changed while it was read ({}); reading the latest one", group, replaced.getMessage());
+        continue;
+      } finally {
+        lock.writeLock().unlock();
       }
-      applied = machine.applied();
-    } finally {
-      lock.writeLock().unlock();
+      break;
     }
     for (Pending p : pending.values()) {
       long index = p.index().get();
       if (index > 0 && index <= restoredUpTo) {
-        settleFromSnapshot(p);
+        executor.execute(() -> settleFromSnapshot(p));
       }
     }
+    wakeReaders();
     return host.log().listen(applied + 1);
   }
 
@@ -266,24 +332,22 @@ public final class GroupStore implements AutoCloseable {
         }
         Outcome outcome = machine.apply(e.index(), command);
         Pending p = pending.get(command.token());
-        if (p != null && p.request().equals(command.request())) {
+        // Ours only if the request matches and, once the append told us, the index too.
+        if (p != null && p.request().equals(command.request())
+            && (p.index().get() == 0 || p.index().get() == e.index())) {
           done.add(() -> p.future().complete(outcome));
         }
       }
       long last = entries.get(entries.size() - 1).index();
       host.sync().ack(last);
       applied = last;
+      keys = machine.size();
+      sessions = machine.sessionCount();
     } finally {
       lock.writeLock().unlock();
     }
     done.forEach(Runnable::run);
-    List<CompletableFuture<Void>> ready = new ArrayList<>();
-    synchronized (waiters) {
-      while (!waiters.isEmpty() && waiters.firstKey() <= applied) {
-        ready.addAll(waiters.pollFirstEntry().getValue());
-      }
-    }
-    ready.forEach(f -> f.complete(null));
+    wakeReaders();
   }
 
   /** A write this replica skipped over with a snapshot: its session may still tell its outcome. */
@@ -291,34 +355,48 @@ public final class GroupStore implements AutoCloseable {
     if (p.future().isDone()) {
       return;
     }
-    Optional<Outcome> known = p.request().flatMap(id -> read(m -> m.outcomeOf(id)));
+    Optional<Outcome> known = p.request().flatMap(id -> readLocked(m -> m.outcomeOf(id)))
+        .filter(o -> !(o instanceof Outcome.Expired));
     if (known.isPresent()) {
       p.future().complete(known.get());
-    } else if (!p.future().isDone()) {
+    } else {
       p.future().completeExceptionally(new KvException(KvException.OUTCOME_UNKNOWN,
           "the write committed, but this node caught up through a snapshot and cannot tell its outcome"));
     }
   }
 
-  private void failAll(Exception e) {
-    pending.values().forEach(p -> p.future().completeExceptionally(e));
+  /** Fails what waits: writes with an unknown outcome (they were sent and may still apply), reads as closed. */
+  private void failAll() {
+    KvException unknown = new KvException(KvException.OUTCOME_UNKNOWN,
+        "the key/value replica of " + group + " stopped before it saw this write apply; it may have applied");
+    pending.values().forEach(p -> p.future().completeExceptionally(unknown));
+    ClosedException closedError = new ClosedException("key/value replica of " + group + " stopped");
+    List<CompletableFuture<Void>> all = new ArrayList<>();
     synchronized (waiters) {
-      waiters.values().forEach(l -> l.forEach(f -> f.completeExceptionally(e)));
+      waiters.values().forEach(all::addAll);
       waiters.clear();
     }
+    all.forEach(f -> f.completeExceptionally(closedError));
   }
 
-  /** Stops applying and fails what waits. Does not close the Kayak host. */
+  /**
+   * Stops applying and fails what waits. Does not close the Kayak host. The apply thread is woken
+   * by closing its subscription, never interrupted: an interrupt during a read of the log would
+   * close the log's file under Kayak.
+   */
   @Override
   public void close() {
     closed = true;
     compaction.cancel();
-    applier.interrupt();
+    Subscription s = subscription;
+    if (s != null) {
+      s.close();
+    }
     try {
       applier.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    failAll(new ClosedException("key/value replica of " + group + " closed"));
+    failAll();
   }
 }

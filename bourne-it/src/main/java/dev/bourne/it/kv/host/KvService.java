@@ -22,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe.
  */
 public final class KvService {
+  /** About the most key and value bytes one listing returns; {@link Listing#truncated()} says it stopped. */
+  public static final long MAX_LISTING_BYTES = 8L << 20;
+
   private final List<GroupStore> groups;
 
   /** The service over {@code groups}, in the shard map's order. */
@@ -56,12 +59,12 @@ public final class KvService {
    * Sets {@code key}: unconditionally, or only if it is at {@code expected} (0: only if absent).
    *
    * @return the write's outcome; fails with {@link KvException} ({@code VERSION_CONFLICT},
-   *     {@code REQUEST_EXPIRED}) or Kayak's errors
+   *     {@code REQUEST_EXPIRED}, {@code REQUEST_ID_REUSED}) or Kayak's errors
    * @throws IllegalArgumentException at once if the key or value breaks {@link Limits}
    */
   public CompletableFuture<Outcome.Written> put(String key, byte[] value, Optional<Long> expected,
       Optional<RequestId> request) {
-    new Command.Put(key, value, expected, 0, request); // validates before anything is sent
+    Command.validate(key, value, expected); // before anything is sent
     return groupOf(key).write(token -> new Command.Put(key, value, expected, token, request))
         .thenApply(o -> expect(key, expected, o, Outcome.Written.class));
   }
@@ -70,10 +73,10 @@ public final class KvService {
    * Removes {@code key}: unconditionally, or only if it is at {@code expected}.
    *
    * @return fails with {@link KvException} ({@code KEY_NOT_FOUND}, {@code VERSION_CONFLICT},
-   *     {@code REQUEST_EXPIRED}) or Kayak's errors
+   *     {@code REQUEST_EXPIRED}, {@code REQUEST_ID_REUSED}) or Kayak's errors
    */
   public CompletableFuture<Outcome.Deleted> delete(String key, Optional<Long> expected, Optional<RequestId> request) {
-    new Command.Delete(key, expected, 0, request);
+    Command.validate(key, null, expected);
     return groupOf(key).write(token -> new Command.Delete(key, expected, token, request))
         .thenApply(o -> expect(key, expected, o, Outcome.Deleted.class));
   }
@@ -88,6 +91,10 @@ public final class KvService {
     if (o instanceof Outcome.NotFound) {
       throw new KvException(KvException.KEY_NOT_FOUND, "no key '" + key + "'");
     }
+    if (o instanceof Outcome.Reused) {
+      throw new KvException(KvException.REQUEST_ID_REUSED,
+          "this request id was already used for a different write; the first one's outcome stands");
+    }
     if (o instanceof Outcome.Expired) {
       throw new KvException(KvException.REQUEST_EXPIRED,
           "the request is older than what its client's session remembers; it was not applied again");
@@ -96,8 +103,8 @@ public final class KvService {
   }
 
   /**
-   * The keys starting with {@code prefix}, in order, at most {@code limit}: from every data group,
-   * each read linearizably unless {@code stale}.
+   * The keys starting with {@code prefix}, in order, at most {@code limit} and about {@link
+   * #MAX_LISTING_BYTES}: from every data group, each read linearizably unless {@code stale}.
    */
   public CompletableFuture<Listing> list(String prefix, int limit, boolean stale) {
     if (limit < 1 || limit > 10_000) {
@@ -111,8 +118,17 @@ public final class KvService {
       List<Map.Entry<String, Versioned>> all = new ArrayList<>();
       parts.forEach(p -> all.addAll(p.join()));
       all.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
-      boolean truncated = all.size() > limit;
-      return new Listing(List.copyOf(truncated ? all.subList(0, limit) : all), truncated);
+      // Cut at the limit, and at a byte budget so that one listing cannot exhaust the heap.
+      List<Map.Entry<String, Versioned>> out = new ArrayList<>();
+      long bytes = 0;
+      for (Map.Entry<String, Versioned> e : all) {
+        bytes += e.getKey().length() + e.getValue().value().length;
+        if (out.size() == limit || (bytes > MAX_LISTING_BYTES && !out.isEmpty())) {
+          return new Listing(List.copyOf(out), true);
+        }
+        out.add(e);
+      }
+      return new Listing(List.copyOf(out), false);
     });
   }
 

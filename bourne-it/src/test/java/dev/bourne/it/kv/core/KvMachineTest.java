@@ -163,15 +163,36 @@ class KvMachineTest {
 
   @Test
   void badKeysValuesAndRequestIdsAreRefusedWithAClearMessage() {
-    assertThrows(IllegalArgumentException.class, () -> put("", "v", null));
-    assertThrows(IllegalArgumentException.class, () -> put("a\nb", "v", null));
-    assertThrows(IllegalArgumentException.class, () -> put("k".repeat(Limits.MAX_KEY_BYTES + 1), "v", null));
+    assertThrows(IllegalArgumentException.class, () -> Command.validate("", b("v"), Optional.empty()));
+    assertThrows(IllegalArgumentException.class, () -> Command.validate("a\nb", b("v"), Optional.empty()));
     assertThrows(IllegalArgumentException.class,
-        () -> new Command.Put("k", new byte[Limits.MAX_VALUE_BYTES + 1], Optional.empty(), 1, Optional.empty()));
-    assertThrows(IllegalArgumentException.class, () -> put("k", "v", -1L));
-    assertThrows(IllegalArgumentException.class, () -> new RequestId("has space", 1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RequestId("c", 0));
+        () -> Command.validate("k".repeat(Limits.MAX_KEY_BYTES + 1), b("v"), Optional.empty()));
+    assertThrows(IllegalArgumentException.class,
+        () -> Command.validate("k", new byte[Limits.MAX_VALUE_BYTES + 1], Optional.empty()));
+    assertThrows(IllegalArgumentException.class, () -> Command.validate("k", null, Optional.of(-1L)));
+    Command.validate("k", new byte[Limits.MAX_VALUE_BYTES], Optional.of(0L));
+    assertThrows(IllegalArgumentException.class, () -> RequestId.of("has space", 1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RequestId.of("c", 0));
     assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+  }
+
+  @Test
+  void aRequestIdReusedForAnotherWriteIsRefusedAndTheFirstStands() {
+    KvMachine m = new KvMachine();
+    Outcome first = m.apply(1, put("k", "first", "c1", 1));
+    assertEquals(new Outcome.Reused(), m.apply(2, put("k", "other", "c1", 1)));
+    assertEquals(new Outcome.Reused(), m.apply(3, put("j", "first", "c1", 1)));
+    assertEquals(first, m.apply(4, put("k", "first", "c1", 1)), "a true retry still gets the first outcome");
+    assertArrayEquals(b("first"), m.get("k").orElseThrow().value());
+    assertTrue(m.get("j").isEmpty());
+  }
+
+  @Test
+  void aReplicaAppliesEveryLoggedCommandWhateverTheLimitsAtTheEdge() {
+    // The limits are checked where commands enter; an entry already in the log applies as it is.
+    KvMachine m = new KvMachine();
+    Command huge = new Command.Put("k".repeat(Limits.MAX_KEY_BYTES + 5), b("v"), Optional.empty(), 1, Optional.empty());
+    assertInstanceOf(Outcome.Written.class, m.apply(1, CommandCodec.encode(huge)));
   }
 
   @Test

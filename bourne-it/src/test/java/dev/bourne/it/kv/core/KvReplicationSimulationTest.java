@@ -73,6 +73,12 @@ class KvReplicationSimulationTest {
       }
       int c = rnd.nextInt(clients);
       List<Command> mine = sent.get(c);
+      if (roll < 33 && roll >= 30 && !mine.isEmpty()) { // a client bug: another write under a used id
+        Command used = mine.get(rnd.nextInt(mine.size()));
+        log.add(new LogEntry(new Command.Put("k" + rnd.nextInt(keys), ("misused" + i).getBytes(StandardCharsets.UTF_8),
+            Optional.empty(), rnd.nextLong(), used.request()), null));
+        continue;
+      }
       if (roll < 30 && !mine.isEmpty()) { // a retry of one of this client's recent writes
         log.add(new LogEntry(mine.get(mine.size() - 1 - rnd.nextInt(Math.min(mine.size(), 20))), null));
         continue;
@@ -167,10 +173,16 @@ class KvReplicationSimulationTest {
     final TreeMap<String, String> data = new TreeMap<>();
     final Map<String, Long> versions = new HashMap<>();
     final Map<RequestId, Outcome> first = new HashMap<>();
+    final Map<RequestId, String> what = new HashMap<>();
+
+    private static String describe(Command c) {
+      return (c instanceof Command.Put p ? "put " + new String(p.value(), StandardCharsets.UTF_8) : "delete") + " "
+          + c.key() + " " + c.expected();
+    }
 
     Outcome apply(long index, Command c) {
       if (c.request().isPresent() && first.containsKey(c.request().get())) {
-        return first.get(c.request().get());
+        return what.get(c.request().get()).equals(describe(c)) ? first.get(c.request().get()) : new Outcome.Reused();
       }
       long current = versions.getOrDefault(c.key(), 0L);
       Outcome o;
@@ -187,7 +199,10 @@ class KvReplicationSimulationTest {
         versions.remove(c.key());
         o = new Outcome.Deleted(index, current);
       }
-      c.request().ifPresent(id -> first.put(id, o));
+      c.request().ifPresent(id -> {
+        first.put(id, o);
+        what.put(id, describe(c));
+      });
       return o;
     }
   }
