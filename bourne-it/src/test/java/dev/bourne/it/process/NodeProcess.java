@@ -101,6 +101,25 @@ public final class NodeProcess {
     return process != null && process.isAlive();
   }
 
+  /** SIGSTOP: the process freezes (as in a long GC pause) until {@link #resume}. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a paused process runs again. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    if (process != null && process.isAlive()) {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IOException("kill -" + name + " " + process.pid() + " failed");
+      }
+    }
+  }
+
   /** SIGKILL: a crash. */
   public void kill() throws InterruptedException {
     if (process != null) {
@@ -123,7 +142,10 @@ public final class NodeProcess {
     return process.exitValue();
   }
 
-  /** An HTTP answer: the status and the JSON body (null if none or not JSON). */
+  /** The status of a call whose connection was refused: the request was certainly not sent. */
+  public static final int REFUSED = -2;
+
+  /** An HTTP answer: the status (-1: no answer, {@link #REFUSED}: never sent) and the JSON body (null if none). */
   public record Answer(int status, JsonNode body, String text) {}
 
   public Answer call(String method, String path, String body, Map<String, String> headers) {
@@ -141,6 +163,8 @@ public final class NodeProcess {
         // /metrics
       }
       return new Answer(r.statusCode(), json, r.body());
+    } catch (java.net.ConnectException refused) {
+      return new Answer(REFUSED, null, refused.toString());
     } catch (IOException e) {
       return new Answer(-1, null, e.toString());
     } catch (InterruptedException e) {
@@ -163,7 +187,7 @@ public final class NodeProcess {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Answer a = call(method, path, body, id);
-      boolean retry = a.status() == -1 || a.status() == 503 || a.status() == 504;
+      boolean retry = a.status() < 0 || a.status() == 503 || a.status() == 504;
       if (!retry || System.nanoTime() > deadline) {
         return a;
       }
