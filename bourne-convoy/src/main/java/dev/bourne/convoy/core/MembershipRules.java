@@ -124,6 +124,7 @@ final class MembershipRules {
       e = new Entry(a.id(), a.address(), a.incarnation(), a.generation(), MemberState.ALIVE, now);
       table.add(e);
       core.changed();
+      core.arrived(e.id);
       broadcast(a);
       out.membership(MembershipEvent.Kind.JOINED, e.view());
       return;
@@ -144,6 +145,7 @@ final class MembershipRules {
     core.changed();
     broadcast(a);
     if (before == MemberState.FAILED || before == MemberState.LEFT) {
+      core.arrived(e.id);
       out.membership(MembershipEvent.Kind.JOINED, e.view());
     }
     if (before != MemberState.ALIVE && before != MemberState.LEFT) {

@@ -99,6 +99,22 @@ final class Prober {
     return t;
   }
 
+  /**
+   * A member arrived (or came back): put it at a random place in the current round, as memberlist
+   * does, so that it is probed within about a round's share of periods rather than only after the
+   * current round of N-1 probes ends. A member that dies right after joining is then detected as
+   * fast as any other.
+   */
+  void onArrival(NodeId id) {
+    if (roundRobin.isEmpty() || roundRobin.contains(id)) {
+      return; // the next round is built from the whole table and includes it
+    }
+    List<NodeId> round = new ArrayList<>(roundRobin);
+    round.add(core.randomIndex(round.size() + 1), id);
+    roundRobin.clear();
+    roundRobin.addAll(round);
+  }
+
   private NodeId nextTarget() {
     for (int pass = 0; pass < 2; pass++) {
       while (!roundRobin.isEmpty()) {

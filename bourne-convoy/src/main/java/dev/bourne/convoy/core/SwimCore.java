@@ -650,6 +650,16 @@ public final class SwimCore {
     return nanos / 2 + (long) (random.nextDouble() * nanos);
   }
 
+  /** A uniformly random index below {@code bound}, from the core's seeded random. */
+  int randomIndex(int bound) {
+    return random.nextInt(bound);
+  }
+
+  /** A member entered the table, or became alive again after failing or leaving. */
+  void arrived(NodeId id) {
+    prober.onArrival(id);
+  }
+
   void shuffle(List<?> list) {
     java.util.Collections.shuffle(list, random);
   }

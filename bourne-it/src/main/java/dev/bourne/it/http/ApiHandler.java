@@ -92,10 +92,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     CompletableFuture<Reply> answer = reply.exceptionally(e -> error(ErrorMapping.map(e)));
     io.netty.util.Attribute<CompletableFuture<Void>> last = ctx.channel().attr(LAST_REPLY);
     CompletableFuture<Void> previous = last.get() == null ? CompletableFuture.completedFuture(null) : last.get();
-    last.set(previous.thenCombine(answer, (v, r) -> r).thenAccept(r -> {
+    // Sent on the connection's event loop, always: a write from another thread is queued behind
+    // whatever the loop is doing, so a later reply sent directly on the loop would overtake it.
+    last.set(previous.thenCombine(answer, (v, r) -> r).thenAcceptAsync(r -> {
       metrics.record(measured, r.code(), System.nanoTime() - start);
       send(ctx, r, keepAlive);
-    }));
+    }, ctx.executor()));
   }
 
   /** Sends the JSON error for a request body over the size limit, then closes the connection. */
@@ -253,7 +255,6 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static void send(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(r.body()));
-    // Netty's writes are thread-safe: from another thread they are queued on the connection's event loop.
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
     if (r.retryAfterMs() != null) {
