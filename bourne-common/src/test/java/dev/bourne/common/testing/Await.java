@@ -29,6 +29,20 @@ public final class Await {
     }
   }
 
+  /**
+   * As {@link #until(String, Duration, BooleanSupplier)}, checking every {@code poll}: for
+   * conditions that cost a request to a real process, which a 10 ms poll would flood.
+   */
+  public static void until(String what, Duration timeout, Duration poll, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+      }
+      LockSupport.parkNanos(poll.toNanos());
+    }
+  }
+
   /** Like {@link #until(String, Duration, BooleanSupplier)}, with the last value in the message. */
   public static <T> void until(String what, Duration timeout, Supplier<T> value, java.util.function.Predicate<T> ok) {
     Object[] last = new Object[1];

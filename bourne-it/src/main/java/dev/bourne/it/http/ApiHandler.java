@@ -52,8 +52,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final Backend backend;
   private final KvMetrics metrics;
-  private static final ObjectMapper ERRORS = new ObjectMapper();
-  private final ObjectMapper json = new ObjectMapper();
+  // Thread-safe once configured; shared by every connection.
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   ApiHandler(Backend backend, KvMetrics metrics) {
     this.backend = backend;
@@ -237,17 +237,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static Reply error(ErrorMapping.Mapped m) {
-    return new Reply(m.status(), m.info().code(), "application/json", write(ERRORS, new Views.ErrorBody(m.info())),
+    return new Reply(m.status(), m.info().code(), "application/json", write(new Views.ErrorBody(m.info())),
         m.info().retryAfterMs());
   }
 
-  private byte[] write(Object body) {
-    return write(json, body);
-  }
-
-  private static byte[] write(ObjectMapper mapper, Object body) {
+  private static byte[] write(Object body) {
     try {
-      return mapper.writeValueAsBytes(body);
+      return JSON.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
     }

@@ -67,6 +67,8 @@ public final class Node implements Backend, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   /** The name of the metadata group. */
   public static final String META_GROUP = "meta";
+  private static final dev.bourne.common.retry.Backoff RETRY =
+      new dev.bourne.common.retry.Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 2.0);
 
   private final NodeConfig config;
   private final long startedAt = System.nanoTime();
@@ -286,7 +288,7 @@ public final class Node implements Backend, AutoCloseable {
   /** The cluster's shard map: read from the metadata group, written there first if missing. */
   private ShardMap shardMap(GroupStore meta) throws InterruptedException {
     ShardMap mine = ShardMap.of(config.dataGroups());
-    Duration backoff = Duration.ofMillis(200);
+    int attempt = 0;
     while (!closed) {
       try {
         var current = meta.read(true, m -> m.get(ShardMap.KEY)).get();
@@ -307,8 +309,8 @@ public final class Node implements Backend, AutoCloseable {
         // Another node wrote it first: read it on the next round.
       } catch (ExecutionException e) {
         LOG.info("reading the shard map: {}; retrying", e.getCause().toString());
-        Thread.sleep(backoff.toMillis()); // retry backoff while the metadata group elects a leader
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
+        // Back off while the metadata group elects a leader.
+        Thread.sleep(RETRY.delay(Math.min(attempt++, 16), random).toMillis());
       }
     }
     throw new ClosedException("node is closed");

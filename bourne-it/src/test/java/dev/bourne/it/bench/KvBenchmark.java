@@ -18,13 +18,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The key/value service through its HTTP API on three node processes on loopback: puts and
@@ -64,12 +59,10 @@ public final class KvBenchmark {
     double warmup = Double.parseDouble(System.getProperty("bench.warmup.seconds", "30"));
     String etcd = System.getProperty("bench.etcd", "etcd");
     Path root = Files.createTempDirectory("kv-bench");
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
     List<Row> rows = new ArrayList<>();
     try {
-      rows.addAll(bourne(root.resolve("bourne"), http, warmup, seconds));
-      rows.addAll(etcd(root.resolve("etcd"), etcd, http, warmup, seconds));
+      rows.addAll(bourne(root.resolve("bourne"), warmup, seconds));
+      rows.addAll(etcd(root.resolve("etcd"), etcd, warmup, seconds));
       System.out.println("Kayak alone (3 hosts in one JVM, appends of 128 bytes on the leader)...");
       for (KayakBenchmark.Row r : KayakBenchmark.onLeader(root.resolve("kayak"), IN_FLIGHT, warmup, seconds)) {
         rows.add(new Row("Kayak alone (in-process appends)", "append", r.inFlight(), r.perSecond(), r.p50Ms(),
@@ -92,7 +85,7 @@ public final class KvBenchmark {
     }
   }
 
-  private static List<Row> bourne(Path dir, HttpClient http, double warmup, double seconds) throws Exception {
+  private static List<Row> bourne(Path dir, double warmup, double seconds) throws Exception {
     Files.createDirectories(dir);
     List<NodeProcess> nodes = new ArrayList<>();
     try {
@@ -106,8 +99,8 @@ public final class KvBenchmark {
       System.out.println("Bourne: 3 node processes ready; warming up");
       List<InetSocketAddress> servers = nodes.stream().map(n -> new InetSocketAddress("127.0.0.1", n.httpPort)).toList();
       Target t = new Target(servers,
-          (server, i) -> LoadClient.request(HttpMethod.PUT, "/v1/kv/bench/" + (i % KEYS), VALUE),
-          (server, i) -> LoadClient.request(HttpMethod.GET, "/v1/kv/bench/" + (i % READ_KEYS), null));
+          i -> LoadClient.request(HttpMethod.PUT, "/v1/kv/bench/" + (i % KEYS), VALUE),
+          i -> LoadClient.request(HttpMethod.GET, "/v1/kv/bench/" + (i % READ_KEYS), null));
       return measure("Bourne KV (HTTP, 3 processes)", t, warmup, seconds);
     } finally {
       for (NodeProcess n : nodes) {
@@ -116,15 +109,15 @@ public final class KvBenchmark {
     }
   }
 
-  private static List<Row> etcd(Path dir, String binary, HttpClient http, double warmup, double seconds)
-      throws Exception {
+  private static List<Row> etcd(Path dir, String binary, double warmup, double seconds) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(); // health checks only
     Files.createDirectories(dir);
     List<Process> members = new ArrayList<>();
     int[] client = new int[3];
     int[] peer = new int[3];
     for (int i = 0; i < 3; i++) {
-      client[i] = freePort();
-      peer[i] = freePort();
+      client[i] = NodeProcess.freePort();
+      peer[i] = NodeProcess.freePort();
     }
     StringBuilder cluster = new StringBuilder();
     for (int i = 0; i < 3; i++) {
@@ -162,9 +155,9 @@ public final class KvBenchmark {
         servers.add(new InetSocketAddress("127.0.0.1", c));
       }
       Target t = new Target(servers,
-          (server, i) -> LoadClient.request(HttpMethod.POST, "/v3/kv/put", "{\"key\":\""
+          i -> LoadClient.request(HttpMethod.POST, "/v3/kv/put", "{\"key\":\""
               + b64.encodeToString(("bench/" + (i % KEYS)).getBytes(StandardCharsets.UTF_8)) + "\",\"value\":\"" + value + "\"}"),
-          (server, i) -> LoadClient.request(HttpMethod.POST, "/v3/kv/range", "{\"key\":\""
+          i -> LoadClient.request(HttpMethod.POST, "/v3/kv/range", "{\"key\":\""
               + b64.encodeToString(("bench/" + (i % READ_KEYS)).getBytes(StandardCharsets.UTF_8)) + "\"}"));
       return measure("etcd " + version(binary) + " (HTTP gateway, 3 processes)", t, warmup, seconds);
     } finally {
@@ -219,19 +212,8 @@ public final class KvBenchmark {
         .thenApply(HttpResponse::statusCode);
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static void await(String what, java.util.function.BooleanSupplier condition) {
+    dev.bourne.common.testing.Await.until(what, Duration.ofSeconds(120), Duration.ofMillis(100), condition);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up after 120 s waiting until " + what);
-      }
-      Thread.sleep(100); // polling real processes, bounded by the deadline above
-    }
-  }
 }

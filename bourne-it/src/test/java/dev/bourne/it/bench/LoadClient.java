@@ -37,9 +37,9 @@ import org.HdrHistogram.Recorder;
  * every system.
  */
 final class LoadClient implements AutoCloseable {
-  /** Makes request number {@code i} for a connection to {@code server}. */
+  /** Makes request number {@code i}. */
   interface Requests {
-    FullHttpRequest make(int server, long i);
+    FullHttpRequest make(long i);
   }
 
   /** What a run measured. */
@@ -71,7 +71,7 @@ final class LoadClient implements AutoCloseable {
     List<Channel> channels = new ArrayList<>();
     long start = System.nanoTime();
     for (int k = 0; k < connections; k++) {
-      int server = k % servers.size();
+      InetSocketAddress server = servers.get(k % servers.size());
       long[] sentAt = new long[1];
       Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
           .option(ChannelOption.TCP_NODELAY, true)
@@ -90,7 +90,7 @@ final class LoadClient implements AutoCloseable {
                       }
                       if (System.nanoTime() < end) {
                         sentAt[0] = System.nanoTime();
-                        ctx.writeAndFlush(requests.make(server, counter.getAndIncrement()));
+                        ctx.writeAndFlush(requests.make(counter.getAndIncrement()));
                       } else {
                         finished.countDown();
                       }
@@ -104,10 +104,10 @@ final class LoadClient implements AutoCloseable {
                     }
                   });
             }
-          }).connect(servers.get(server)).syncUninterruptibly().channel();
+          }).connect(server).syncUninterruptibly().channel();
       channels.add(ch);
       sentAt[0] = System.nanoTime();
-      ch.writeAndFlush(requests.make(server, counter.getAndIncrement()));
+      ch.writeAndFlush(requests.make(counter.getAndIncrement()));
     }
     boolean all = finished.await((long) seconds + 60, TimeUnit.SECONDS);
     double elapsed = (System.nanoTime() - start) / 1e9;

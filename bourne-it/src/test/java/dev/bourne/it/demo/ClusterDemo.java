@@ -204,14 +204,8 @@ public final class ClusterDemo {
     Bourne.commandLine().execute(command, "--addr", "127.0.0.1:" + n.httpPort);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up after " + WAIT.toSeconds() + " s waiting until " + what);
-      }
-      Thread.sleep(100); // polling a real cluster at 10 Hz, bounded by the deadline above
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    dev.bourne.common.testing.Await.until(what, WAIT, Duration.ofMillis(100), condition);
     say(what);
   }
 

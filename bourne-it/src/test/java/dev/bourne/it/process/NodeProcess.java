@@ -62,7 +62,7 @@ public final class NodeProcess {
   }
 
   /** A loopback port free for TCP and UDP (gossip binds both) right now. */
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
           java.net.DatagramSocket d = new java.net.DatagramSocket(s.getLocalPort(), java.net.InetAddress.getLoopbackAddress())) {

@@ -50,7 +50,8 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Waits until every running node serves the key/value API. */
   public void awaitReady(Duration timeout) {
-    Await.until("every node ready", timeout, () -> nodes.stream().filter(NodeProcess::alive).allMatch(NodeProcess::ready));
+    Await.until("every node ready", timeout, Duration.ofMillis(100),
+        () -> nodes.stream().filter(NodeProcess::alive).allMatch(NodeProcess::ready));
   }
 
   /** The others than {@code n}, as seeds for restarting it. */

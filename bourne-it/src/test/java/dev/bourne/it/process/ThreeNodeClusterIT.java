@@ -67,6 +67,20 @@ class ThreeNodeClusterIT {
   @Test
   @Order(1)
   void formsByGossipAndServesEveryKeyThroughEveryNode() {
+    // Ready means each node is in its groups; it learns the others' addresses a moment later.
+    Await.until("every node lists three members in each group", WAIT, Duration.ofMillis(100),
+        () -> cluster.nodes.stream().allMatch(n -> {
+          NodeProcess.Answer a = n.get("/v1/groups");
+          if (a.status() != 200 || a.body().size() != 3) {
+            return false;
+          }
+          for (JsonNode g : a.body()) {
+            if (g.path("members").size() != 3) {
+              return false;
+            }
+          }
+          return true;
+        }));
     for (int i = 0; i < 3; i++) {
       NodeProcess.Answer groups = node(i).get("/v1/groups");
       assertEquals(200, groups.status());

@@ -44,26 +44,22 @@ final class Sessions {
    * know; empty for a new request.
    */
   Optional<Outcome> seen(RequestId id, long fingerprint) {
-    Session s = clients.get(id.client());
-    if (s == null) {
-      return Optional.empty();
-    }
-    Done d = s.recent.get(id.seq());
-    if (d != null) {
-      return Optional.of(d.fingerprint() == fingerprint ? d.outcome() : new Outcome.Reused());
-    }
-    return id.seq() <= s.forgotten ? Optional.of(new Outcome.Expired()) : Optional.empty();
+    return remembered(id, d -> d.fingerprint() == fingerprint ? d.outcome() : new Outcome.Reused());
   }
 
   /** The outcome a request had, whatever it did, if remembered ({@link Outcome.Expired} if too old). */
   Optional<Outcome> outcomeOf(RequestId id) {
+    return remembered(id, Done::outcome);
+  }
+
+  private Optional<Outcome> remembered(RequestId id, java.util.function.Function<Done, Outcome> known) {
     Session s = clients.get(id.client());
     if (s == null) {
       return Optional.empty();
     }
     Done d = s.recent.get(id.seq());
     if (d != null) {
-      return Optional.of(d.outcome());
+      return Optional.of(known.apply(d));
     }
     return id.seq() <= s.forgotten ? Optional.of(new Outcome.Expired()) : Optional.empty();
   }
