@@ -48,6 +48,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** The header that numbers the client's request. */
   static final String SEQ_HEADER = "Bourne-Request-Seq";
   private static final String KV = "/v1/kv";
+  private static final String GROUPS = "/v1/groups";
   private static final int DEFAULT_LIST_LIMIT = 1000;
 
   private final Backend backend;
@@ -114,7 +115,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     return switch (path) {
       case "/v1/members", "/v1/groups", "/v1/status", "/metrics" -> path.substring(path.lastIndexOf('/') + 1);
-      default -> "other";
+      default -> path.startsWith(GROUPS + "/") && path.endsWith("/log") ? "log" : "other";
     };
   }
 
@@ -139,6 +140,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (!method.equals(HttpMethod.GET)) {
       return notAllowed(method, path, "GET");
     }
+    if (path.startsWith(GROUPS + "/") && path.endsWith("/log")) {
+      String group = path.substring(GROUPS.length() + 1, path.length() - "/log".length());
+      long from = first(params, "from").map(v -> parseLong("from", v)).orElse(1L);
+      int limit = integer(params, "limit").orElse(DEFAULT_LIST_LIMIT);
+      return backend.log(group, from, limit).thenApply(page -> page.map(this::ok)
+          .orElseGet(() -> error(ErrorMapping.of("NOT_FOUND", "no group '" + group + "' on this node"))));
+    }
     return switch (path) {
       case KV -> {
         int limit = integer(params, "limit").orElse(DEFAULT_LIST_LIMIT);
@@ -146,8 +154,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             .thenApply(l -> ok(new Views.Listing(l.items().stream().map(e -> keyValue(e.getKey(), e.getValue())).toList(),
                 l.truncated())));
       }
-      case "/v1/members" -> CompletableFuture.completedFuture(ok(backend.members()));
-      case "/v1/groups" -> CompletableFuture.completedFuture(ok(backend.groups()));
+      case "/v1/members" -> CompletableFuture.completedFuture(ok(backend.members(flag(params, "all"))));
+      case GROUPS -> CompletableFuture.completedFuture(ok(backend.groups()));
       case "/v1/status" -> CompletableFuture.completedFuture(ok(backend.status()));
       case "/metrics" -> CompletableFuture.completedFuture(metricsText());
       default -> CompletableFuture.completedFuture(error(ErrorMapping.of("NOT_FOUND", "no such resource: " + path)));
@@ -211,6 +219,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         throw new IllegalArgumentException("version must be 0 (absent) or a version number, got '" + v + "'");
       }
     });
+  }
+
+  private static long parseLong(String name, String v) {
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+    }
   }
 
   private static Optional<Integer> integer(Map<String, List<String>> params, String name) {

@@ -14,8 +14,20 @@ public interface Backend {
    */
   KvService kv();
 
-  /** The Convoy directory as this node sees it. */
-  List<Views.MemberInfo> members();
+  /**
+   * The Convoy directory as this node sees it: the active members (alive or suspect), or with
+   * {@code all} also those it knew that failed or left and are not forgotten yet.
+   */
+  List<Views.MemberInfo> members(boolean all);
+
+  /**
+   * Up to {@code limit} committed entries of {@code group}'s log on this node from index
+   * {@code from}.
+   *
+   * @return empty if this node has no such group; fails with {@code NOT_READY} while the group has
+   *     not formed here, or with {@link IllegalArgumentException} for a bad range
+   */
+  java.util.concurrent.CompletableFuture<java.util.Optional<Views.LogPage>> log(String group, long from, int limit);
 
   /** Each group this node takes part in. */
   List<Views.GroupInfo> groups();

@@ -19,8 +19,45 @@ public final class Views {
   /** A prefix listing. */
   public record Listing(List<KeyValue> items, boolean truncated) {}
 
-  /** A member of the Convoy directory. */
-  public record MemberInfo(String id, String address, String state, long incarnation, Map<String, String> values) {}
+  /**
+   * A member of the Convoy directory.
+   *
+   * @param id its member id
+   * @param address where it gossips
+   * @param state its health as this node sees it
+   * @param incarnation its incarnation number (raised each time it refutes a suspicion or rejoins)
+   * @param values its replicated items
+   * @param suspected how many times this node saw it become suspect since this node started
+   * @param failed how many times this node saw it marked failed since this node started
+   */
+  public record MemberInfo(String id, String address, String state, long incarnation, Map<String, String> values,
+      long suspected, long failed) {}
+
+  /**
+   * One committed entry of a group's log, as this node holds it: enough to compare logs across
+   * nodes without shipping payloads.
+   *
+   * @param index its position
+   * @param term the term of the leader that created it
+   * @param kind STD, NOOP or CONFIG
+   * @param bytes its payload's length
+   * @param crc the CRC-32C of its payload, in hex
+   */
+  public record LogEntry(long index, long term, String kind, int bytes, String crc) {}
+
+  /**
+   * A page of a group's committed log on this node.
+   *
+   * @param group the group
+   * @param from the first index asked for, raised to the first one still in the log when the
+   *     entries before it were compacted into a snapshot
+   * @param committed the highest index known committed here
+   * @param entries committed entries from {@code from}, in order, at most the limit asked for
+   */
+  public record LogPage(String group, long from, long committed, List<LogEntry> entries) {
+    /** The most entries one page holds. */
+    public static final int MAX_ENTRIES = 10_000;
+  }
 
   /** One group member in a group's configuration. */
   public record GroupMember(String id, String address, boolean voter) {}

@@ -77,6 +77,7 @@ public final class Node implements Backend, AutoCloseable {
   private final NettyTransport transport;
   private final ConvoyHost convoy;
   private final KayakGroups groups;
+  private final MemberWatch watch;
   private final Map<String, GroupHandle> handles = new LinkedHashMap<>();
   private final Map<String, GroupStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
@@ -128,6 +129,7 @@ public final class Node implements Backend, AutoCloseable {
     this.transport = t;
     this.convoy = c;
     this.groups = g;
+    this.watch = new MemberWatch(convoy.directory());
     registerGauges();
     HttpApi api;
     try {
@@ -333,11 +335,69 @@ public final class Node implements Backend, AutoCloseable {
   }
 
   @Override
-  public List<Views.MemberInfo> members() {
-    return convoy.directory().all().stream()
-        .map(m -> new Views.MemberInfo(m.id().toString(), m.address().toString(), m.state().name(), m.incarnation(),
-            m.values()))
-        .toList();
+  public List<Views.MemberInfo> members(boolean all) {
+    List<dev.bourne.convoy.api.Member> listed = new ArrayList<>(convoy.directory().all());
+    if (all) {
+      java.util.Set<dev.bourne.common.id.NodeId> active = new java.util.HashSet<>();
+      listed.forEach(m -> active.add(m.id()));
+      for (dev.bourne.common.id.NodeId id : watch.known()) {
+        if (!active.contains(id)) {
+          convoy.directory().get(id).ifPresent(listed::add); // absent once reaped
+        }
+      }
+      listed.sort(java.util.Comparator.comparing(dev.bourne.convoy.api.Member::id));
+    }
+    return listed.stream().map(m -> {
+      MemberWatch.Counts c = watch.counts(m.id());
+      return new Views.MemberInfo(m.id().toString(), m.address().toString(), m.state().name(), m.incarnation(),
+          m.values(), c.suspected(), c.failed());
+    }).toList();
+  }
+
+  @Override
+  public CompletableFuture<Optional<Views.LogPage>> log(String group, long from, int limit) {
+    if (from < 1 || limit < 1 || limit > Views.LogPage.MAX_ENTRIES) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "from must be at least 1 and limit between 1 and " + Views.LogPage.MAX_ENTRIES + ", got from=" + from
+              + " limit=" + limit));
+    }
+    GroupHandle handle;
+    synchronized (this) {
+      handle = handles.get(group);
+    }
+    if (handle == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    Optional<KayakHost> host = handle.host();
+    if (host.isEmpty()) {
+      return CompletableFuture.failedFuture(new KvException(KvException.NOT_READY,
+          "group " + group + " has not formed here yet (" + handle.status() + ")"));
+    }
+    // Reads the local durable log: off the event loop.
+    return CompletableFuture.supplyAsync(() -> Optional.of(readLog(group, host.get(), from, limit)), kvExecutor);
+  }
+
+  private static Views.LogPage readLog(String group, KayakHost host, long from, int limit) {
+    long start = from;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try (dev.bourne.kayak.api.Subscription s = host.log().listen(start)) {
+        List<dev.bourne.kayak.api.Entry> entries = s.poll(limit, Duration.ZERO);
+        List<Views.LogEntry> out = new ArrayList<>(entries.size());
+        for (dev.bourne.kayak.api.Entry e : entries) {
+          java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+          crc.update(e.payload());
+          out.add(new Views.LogEntry(e.index(), e.term(), e.kind().name(), e.payload().length,
+              Long.toHexString(crc.getValue())));
+        }
+        return new Views.LogPage(group, start, host.log().committed(), out);
+      } catch (dev.bourne.kayak.api.CompactedException compacted) {
+        start = Math.max(from, compacted.firstIndex()); // the entries before it live only in the snapshot
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClosedException("interrupted while reading the log of " + group);
+      }
+    }
+    throw new KvException(KvException.NOT_READY, "the log of " + group + " was compacted while it was read; ask again");
   }
 
   @Override
@@ -426,6 +486,7 @@ public final class Node implements Backend, AutoCloseable {
       http.close();
     } finally {
       try {
+        watch.close();
         toClose.forEach(GroupStore::close);
         groups.close();
       } finally {

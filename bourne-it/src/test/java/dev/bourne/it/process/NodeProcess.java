@@ -1,20 +1,15 @@
 package dev.bourne.it.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bourne.it.cluster.NodeHandle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,24 +19,21 @@ import java.util.concurrent.TimeUnit;
  * with SIGTERM ({@link #terminate}) or SIGKILL ({@link #kill}); {@link #start} again on the same
  * data directory and ports.
  */
-public final class NodeProcess {
+public final class NodeProcess extends NodeHandle {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** A JVM stopped by SIGTERM exits with 128 + 15 once its shutdown hooks (the graceful stop) ran. */
-  public static final int SIGTERM_EXIT = 143;
 
-  public final String name;
   public final int gossipPort;
   public final int httpPort;
   public final Path dataDir;
   public final Path logFile;
   private final List<String> extra;
   private Process process;
+  private List<NodeProcess> lastJoin = List.of();
 
   /** A node named {@code name} with its data and log under {@code root}, started with {@code extra} flags. */
   public NodeProcess(String name, Path root, List<String> extra) throws IOException {
-    this.name = name;
+    super(name);
     this.gossipPort = freePort();
     this.httpPort = freePort();
     this.dataDir = root.resolve(name);
@@ -80,6 +72,7 @@ public final class NodeProcess {
 
   /** Starts the agent, joining through {@code join} (none: the first node). */
   public void start(List<NodeProcess> join) throws IOException {
+    lastJoin = List.copyOf(join);
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC"));
     cmd.addAll(launcher());
@@ -97,16 +90,35 @@ public final class NodeProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
   }
 
+  @Override
+  protected String httpHost() {
+    return "127.0.0.1";
+  }
+
+  @Override
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Starts again, joining through the nodes of the last start. */
+  @Override
+  public void restart() throws IOException {
+    start(lastJoin);
+  }
+
+  @Override
   public boolean alive() {
     return process != null && process.isAlive();
   }
 
   /** SIGSTOP: the process freezes (as in a long GC pause) until {@link #resume}. */
+  @Override
   public void pause() throws IOException, InterruptedException {
     signal("STOP");
   }
 
   /** SIGCONT: a paused process runs again. */
+  @Override
   public void resume() throws IOException, InterruptedException {
     signal("CONT");
   }
@@ -121,6 +133,7 @@ public final class NodeProcess {
   }
 
   /** SIGKILL: a crash. */
+  @Override
   public void kill() throws InterruptedException {
     if (process != null) {
       process.destroyForcibly();
@@ -142,59 +155,6 @@ public final class NodeProcess {
     return process.exitValue();
   }
 
-  /** The status of a call whose connection was refused: the request was certainly not sent. */
-  public static final int REFUSED = -2;
-
-  /** An HTTP answer: the status (-1: no answer, {@link #REFUSED}: never sent) and the JSON body (null if none). */
-  public record Answer(int status, JsonNode body, String text) {}
-
-  public Answer call(String method, String path, String body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-        .timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    headers.forEach(b::header);
-    try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      JsonNode json = null;
-      try {
-        json = JSON.readTree(r.body());
-      } catch (IOException notJson) {
-        // /metrics
-      }
-      return new Answer(r.statusCode(), json, r.body());
-    } catch (java.net.ConnectException refused) {
-      return new Answer(REFUSED, null, refused.toString());
-    } catch (IOException e) {
-      return new Answer(-1, null, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
-  private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
-
-  /**
-   * As {@link #call}, retried while the node answers that it cannot serve yet (503: no leader or
-   * not ready; 504: timed out; or no answer) until {@code timeout}. Writes are retried under one
-   * request id, so that a retry of a write that did apply returns its first outcome.
-   */
-  public Answer callSurely(String method, String path, String body, Duration timeout) {
-    Map<String, String> id = method.equals("GET") ? Map.of()
-        : Map.of("Bourne-Client-Id", "it-" + ProcessHandle.current().pid(), "Bourne-Request-Seq",
-            Long.toString(SEQ.incrementAndGet()));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      Answer a = call(method, path, body, id);
-      boolean retry = a.status() < 0 || a.status() == 503 || a.status() == 504;
-      if (!retry || System.nanoTime() > deadline) {
-        return a;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000); // 50 ms between retries, bounded above
-    }
-  }
-
   /** Sends {@code request} as raw bytes (for requests a URI class would refuse) and reads one answer. */
   public Answer raw(String request) throws IOException {
     try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), httpPort)) {
@@ -205,23 +165,6 @@ public final class NodeProcess {
       String body = all.substring(all.indexOf("\r\n\r\n") + 4);
       return new Answer(status, JSON.readTree(body), body);
     }
-  }
-
-  public Answer get(String path) {
-    return call("GET", path, null, Map.of());
-  }
-
-  public Answer put(String key, String value) {
-    return call("PUT", "/v1/kv/" + key, value, Map.of());
-  }
-
-  public boolean ready() {
-    Answer a = get("/v1/status");
-    return a.status() == 200 && a.body().path("ready").asBoolean();
-  }
-
-  public String id() {
-    return get("/v1/status").body().path("id").asText();
   }
 
   @Override
