@@ -140,7 +140,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (!method.equals(HttpMethod.GET)) {
       return notAllowed(method, path, "GET");
     }
-    if (path.startsWith(GROUPS + "/") && path.endsWith("/log")) {
+    if (path.startsWith(GROUPS + "/") && path.endsWith("/log") && path.length() > GROUPS.length() + "//log".length()) {
       String group = path.substring(GROUPS.length() + 1, path.length() - "/log".length());
       long from = first(params, "from").map(v -> parseLong("from", v)).orElse(1L);
       int limit = integer(params, "limit").orElse(DEFAULT_LIST_LIMIT);

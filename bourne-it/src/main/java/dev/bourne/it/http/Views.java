@@ -90,9 +90,11 @@ public final class Views {
    * @param dataGroups the shard map's data groups, once known
    * @param members members alive in its directory
    * @param uptimeSeconds seconds since it started
+   * @param membershipEventsMissed membership and health events this node's listing missed because
+   *     it fell behind (its suspicion and failure counts are low by at most as many)
    */
   public record StatusInfo(String id, String address, String http, boolean ready, List<String> dataGroups,
-      int members, long uptimeSeconds) {}
+      int members, long uptimeSeconds, long membershipEventsMissed) {}
 
   /** An error: the stable code, a message, and what may help (a version, a retry hint). */
   public record ErrorBody(ErrorInfo error) {}

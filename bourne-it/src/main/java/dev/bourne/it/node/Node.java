@@ -88,6 +88,13 @@ public final class Node implements Backend, AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+  // Where reads of the local logs for the API run: never on the key/value executor, which they would delay.
+  private final java.util.concurrent.ExecutorService adminExecutor = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "node-admin");
+        t.setDaemon(true);
+        return t;
+      });
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Thread starter;
   private final HttpApi http;
@@ -374,7 +381,11 @@ public final class Node implements Backend, AutoCloseable {
           "group " + group + " has not formed here yet (" + handle.status() + ")"));
     }
     // Reads the local durable log: off the event loop.
-    return CompletableFuture.supplyAsync(() -> Optional.of(readLog(group, host.get(), from, limit)), kvExecutor);
+    try {
+      return CompletableFuture.supplyAsync(() -> Optional.of(readLog(group, host.get(), from, limit)), adminExecutor);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      return CompletableFuture.failedFuture(new ClosedException("node closed"));
+    }
   }
 
   private static Views.LogPage readLog(String group, KayakHost host, long from, int limit) {
@@ -431,7 +442,7 @@ public final class Node implements Backend, AutoCloseable {
     int alive = (int) convoy.directory().all().stream().filter(m -> m.state() == MemberState.ALIVE).count();
     return new Views.StatusInfo(convoy.id().toString(), address().toString(), httpAddress().toString(),
         kv != null && !closed, map == null ? List.of() : map.groups(), alive,
-        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt));
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt), watch.missed());
   }
 
   @Override
@@ -495,6 +506,7 @@ public final class Node implements Backend, AutoCloseable {
         } finally {
           transport.close();
           kvExecutor.shutdown();
+          adminExecutor.shutdown();
           release();
           ready.completeExceptionally(new ClosedException("node closed"));
         }

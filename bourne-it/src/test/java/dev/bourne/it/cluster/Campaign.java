@@ -14,7 +14,8 @@ public final class Campaign {
   }
 
   /**
-   * How long the faults last, in seconds: {@code bourne.it.minutes} if given, else {@code defaultSeconds}.
+   * How long the faults last, in seconds: {@code bourne.it.minutes} if given (at least 10 s), else
+   * {@code defaultSeconds}.
    *
    * @throws IllegalArgumentException if {@code bourne.it.minutes} is not a positive number
    */

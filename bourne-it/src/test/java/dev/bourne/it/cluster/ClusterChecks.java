@@ -87,40 +87,63 @@ public final class ClusterChecks {
    */
   public static Map<String, Long> logsAgree(List<? extends NodeHandle> nodes, Duration timeout) {
     List<String> groups = new ArrayList<>();
-    nodes.get(0).get("/v1/groups").body().forEach(g -> groups.add(g.path("name").asText()));
+    NodeHandle.Answer listed = nodes.get(0).callSurely("GET", "/v1/groups", null, timeout);
+    assertEquals(200, listed.status(), nodes.get(0).name + " did not list its groups: " + listed.text());
+    listed.body().forEach(g -> groups.add(g.path("name").asText()));
     Map<String, Long> compared = new TreeMap<>();
     for (String group : groups) {
       Map<String, Long> commits = new TreeMap<>();
-      Await.until(group + ": every node at the same commit index", timeout, POLL, () -> {
-        commits.clear();
-        for (NodeHandle n : nodes) {
-          for (JsonNode g : n.get("/v1/groups").body()) {
-            if (g.path("name").asText().equals(group)) {
-              commits.put(n.name, g.path("commitIndex").asLong());
+      try {
+        Await.until(group + ": every node at the same commit index", timeout, POLL, () -> {
+          commits.clear();
+          for (NodeHandle n : nodes) {
+            NodeHandle.Answer a = n.get("/v1/groups");
+            if (a.status() != 200) {
+              return false;
+            }
+            for (JsonNode g : a.body()) {
+              if (g.path("name").asText().equals(group)) {
+                commits.put(n.name, g.path("commitIndex").asLong());
+              }
             }
           }
-        }
-        return commits.size() == nodes.size() && commits.values().stream().distinct().count() == 1;
-      });
+          return commits.size() == nodes.size() && commits.values().stream().distinct().count() == 1;
+        });
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; last seen " + commits, e);
+      }
       long commit = commits.values().iterator().next();
       Map<Long, String> reference = new HashMap<>();
       Map<Long, String> referenceNode = new HashMap<>();
       long pairs = 0;
       for (NodeHandle n : nodes) {
-        long from = 1;
-        while (from <= commit) {
+        long next = 0; // the next index this node must hold, once its first page says where its log starts
+        while (next <= commit) {
+          long from = Math.max(1, next);
           NodeHandle.Answer a = n.callSurely("GET", "/v1/groups/" + group + "/log?from=" + from + "&limit=5000", null,
               timeout);
           assertEquals(200, a.status(), n.name + ": reading the log of " + group + ": " + a.text());
+          if (next == 0) {
+            next = a.body().path("from").asLong(); // raised past what it compacted into a snapshot
+            if (next > commit) {
+              break; // everything it holds is in its snapshot: nothing to compare
+            }
+          }
           JsonNode entries = a.body().path("entries");
           if (entries.isEmpty()) {
-            break;
+            throw new AssertionError(group + ": " + n.name + " holds committed entries only up to " + (next - 1)
+                + ", below the commit index " + commit);
           }
           for (JsonNode e : entries) {
             long index = e.path("index").asLong();
+            if (index != next) {
+              throw new AssertionError(group + ": " + n.name + " returned index " + index + " where " + next
+                  + " was due");
+            }
             if (index > commit) {
               break;
             }
+            next++;
             String fact = e.path("term").asLong() + "/" + e.path("kind").asText() + "/" + e.path("crc").asText();
             String before = reference.putIfAbsent(index, fact);
             if (before != null) {
@@ -133,8 +156,10 @@ public final class ClusterChecks {
               referenceNode.put(index, n.name);
             }
           }
-          from = entries.get(entries.size() - 1).path("index").asLong() + 1;
         }
+      }
+      if (nodes.size() > 1 && commit > 0 && pairs == 0) {
+        throw new AssertionError(group + ": no index up to " + commit + " is held by two nodes: nothing was compared");
       }
       compared.put(group, pairs);
     }

@@ -79,8 +79,8 @@ public final class ContainerCluster implements AutoCloseable {
     if (!DockerClientFactory.instance().isDockerAvailable()) {
       throw new AssertionError("No Docker engine is reachable, and the container tests need one. On Debian or "
           + "Ubuntu: 'apt-get install docker.io' and start it with 'dockerd --iptables=false --ip-forward=false &' "
-          + "(as root), or run 'bash .ci/run', which does both. Elsewhere, start Docker Desktop or any engine "
-          + "serving API 1.41 or later.");
+          + "(as root), or run 'bash .ci/run', which does both. The harness needs a Linux engine on this host "
+          + "(API 1.41 or later): its containers run this host's JDK and are reached at their own addresses.");
     }
     return DockerClientFactory.instance().client();
   }

@@ -51,6 +51,9 @@ class ContainerFaultsIT {
       List<String> done;
       try {
         done = nemesis.run(end);
+      } catch (Exception | Error e) {
+        workload.stop();
+        throw e;
       } finally {
         nemesis.healAll();
       }

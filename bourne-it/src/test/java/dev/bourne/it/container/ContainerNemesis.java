@@ -13,9 +13,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Faults on a {@link ContainerCluster}, one step at a time on a schedule drawn from a seed: wait a
- * little, make a fault (or two at once), hold it, heal it completely; until the deadline. Every
- * fault is bounded in time and healed before the next one, and {@link #healAll} leaves every node
- * running, unfrozen and fully connected.
+ * little, make a fault (or two at once), hold it, heal it (filters lifted, frozen nodes resumed,
+ * killed nodes started again); until the deadline. The seed fixes the kinds, lengths and random
+ * targets of the faults; faults aimed at "the leader" hit whichever node leads at that moment, so a
+ * replay is close, not identical. {@link #healAll} leaves every node running, unfrozen and fully
+ * connected.
  */
 final class ContainerNemesis {
   /** The faults this nemesis makes. */
@@ -99,12 +101,14 @@ final class ContainerNemesis {
       case MAJORITY_RING -> {
         int size = nodes.size();
         for (int i = 0; i < size; i++) {
+          List<NodeContainer> far = new ArrayList<>();
           for (int j = 0; j < size; j++) {
             int distance = Math.min(Math.abs(i - j), size - Math.abs(i - j));
             if (distance > 1) {
-              nodes.get(i).dropFrom(nodes.get(j));
+              far.add(nodes.get(j));
             }
           }
+          nodes.get(i).dropFrom(far);
         }
         yield "majority ring " + nodes;
       }
@@ -112,7 +116,7 @@ final class ContainerNemesis {
         NodeContainer from = rnd.nextBoolean() ? leader().orElse(nodes.get(0)) : nodes.get(rnd.nextInt(nodes.size()));
         List<NodeContainer> others = nodes.stream().filter(n -> n != from).toList();
         for (NodeContainer to : others) {
-          to.dropFrom(from);
+          to.dropFrom(List.of(from));
         }
         yield "one-way: " + from + " cannot reach " + others + " (their packets still reach it)";
       }
@@ -155,10 +159,10 @@ final class ContainerNemesis {
 
   private static void cut(List<NodeContainer> a, List<NodeContainer> b) throws Exception {
     for (NodeContainer x : a) {
-      for (NodeContainer y : b) {
-        x.dropFrom(y);
-        y.dropFrom(x);
-      }
+      x.dropFrom(b);
+    }
+    for (NodeContainer y : b) {
+      y.dropFrom(a);
     }
   }
 

@@ -82,36 +82,38 @@ class MembershipChurnIT {
       long t0 = System.nanoTime();
       long end = t0 + Campaign.seconds(30) * 1_000_000_000L;
       int cycle = 0;
-      do {
-        cycle++;
-        NodeContainer leaver = mostVotes(members.get(0), members);
-        leaver.stop(60);
-        assertEquals(NodeContainer.SIGTERM_EXIT, leaver.exitCode(), leaver + " did not stop gracefully");
-        members.remove(leaver);
-        awaitRosters("autopilot removed the departed " + leaver + " and filled its seats", members.get(0), members);
-        steps.add(String.format("%5.1f s: %s left (SIGTERM), removed from every group", seconds(t0), leaver));
+      try {
+        do {
+          cycle++;
+          NodeContainer leaver = mostVotes(members.get(0), members);
+          leaver.stop(60);
+          assertEquals(NodeContainer.SIGTERM_EXIT, leaver.exitCode(), leaver + " did not stop gracefully");
+          members.remove(leaver);
+          awaitRosters("autopilot removed the departed " + leaver + " and filled its seats", members.get(0), members);
+          steps.add(String.format("%5.1f s: %s left (SIGTERM), removed from every group", seconds(t0), leaver));
 
-        NodeContainer newcomer = c.add();
-        members.add(newcomer);
-        ContainerCluster.awaitReady(List.of(newcomer), WAIT);
-        workload.start(List.of(newcomer), 2, System.nanoTime() + WAIT.toNanos() * 5);
-        awaitRosters("the new " + newcomer + " joined every group", members.get(0), members);
-        steps.add(String.format("%5.1f s: %s joined, in every group", seconds(t0), newcomer));
+          NodeContainer newcomer = c.add();
+          members.add(newcomer);
+          ContainerCluster.awaitReady(List.of(newcomer), WAIT);
+          workload.start(List.of(newcomer), 2, System.nanoTime() + WAIT.toNanos() * 5);
+          awaitRosters("the new " + newcomer + " joined every group", members.get(0), members);
+          steps.add(String.format("%5.1f s: %s joined, in every group", seconds(t0), newcomer));
 
-        NodeContainer crashed = mostVotes(members.get(0), members);
-        crashed.kill();
-        members.remove(crashed);
-        awaitRosters("autopilot removed the crashed voter " + crashed, members.get(0), members);
-        steps.add(String.format("%5.1f s: %s killed, removed by autopilot, its seats filled", seconds(t0), crashed));
+          NodeContainer crashed = mostVotes(members.get(0), members);
+          crashed.kill();
+          members.remove(crashed);
+          awaitRosters("autopilot removed the crashed voter " + crashed, members.get(0), members);
+          steps.add(String.format("%5.1f s: %s killed, removed by autopilot, its seats filled", seconds(t0), crashed));
 
-        crashed.restart();
-        members.add(crashed);
-        ContainerCluster.awaitReady(List.of(crashed), WAIT);
-        awaitRosters("the restarted " + crashed + " is back in every group", members.get(0), members);
-        steps.add(String.format("%5.1f s: %s restarted, back in every group as a learner", seconds(t0), crashed));
-      } while (System.nanoTime() < end);
-
-      workload.stop();
+          crashed.restart();
+          members.add(crashed);
+          ContainerCluster.awaitReady(List.of(crashed), WAIT);
+          awaitRosters("the restarted " + crashed + " is back in every group", members.get(0), members);
+          steps.add(String.format("%5.1f s: %s restarted, back in every group as a learner", seconds(t0), crashed));
+        } while (System.nanoTime() < end);
+      } finally {
+        workload.stop(); // also when a step failed: no client outlives the test
+      }
       workload.await(WAIT);
       workload.finalReads(members, WAIT);
       ClusterChecks.Summary summary = ClusterChecks.all(members, workload, WAIT, replay);

@@ -119,12 +119,16 @@ public final class NodeContainer extends NodeHandle {
   }
 
   /**
-   * Drops every packet from {@code source} that arrives here (TCP and UDP), until {@link #heal}:
-   * {@code source} cannot reach this node, while this node's packets still reach it.
+   * Drops every packet from {@code sources} that arrives here (TCP and UDP), until {@link #heal}:
+   * they cannot reach this node, while this node's packets still reach them. One rule, so that a
+   * partition is in place at once rather than one peer after another.
    */
-  public void dropFrom(NodeContainer source) throws Exception {
-    iptables("-A", "INPUT", "-s", source.ip, "-j", "DROP");
-    dropped.add(source.name);
+  public void dropFrom(List<NodeContainer> sources) throws Exception {
+    if (sources.isEmpty()) {
+      return;
+    }
+    iptables("-A", "INPUT", "-s", String.join(",", sources.stream().map(n -> n.ip).toList()), "-j", "DROP");
+    sources.forEach(n -> dropped.add(n.name));
   }
 
   /** Removes every filter {@link #dropFrom} added. */

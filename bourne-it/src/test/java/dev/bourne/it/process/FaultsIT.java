@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three node processes on loopback under a seeded nemesis (SIGKILL and restart, SIGSTOP pauses of a
- * node, the leader's included) while clients on every node read, write and compare-and-set a few
- * keys; every operation is recorded with its invocation, completion and outcome (a timeout or a
+ * node, the leader's included) while clients on every node read, write, compare-and-set and delete
+ * a few keys; every operation is recorded with its invocation, completion and outcome (a timeout or a
  * server error on a write is unknown: it may have happened), and after healing every node reads
  * every key. The whole history must be linearizable per key, which also proves no acknowledged
  * write was lost.
@@ -37,7 +37,13 @@ class FaultsIT {
       Workload workload = new Workload(4, rnd.nextLong());
       long end = System.nanoTime() + seconds * 1_000_000_000L;
       workload.start(c.nodes, 2, end);
-      List<String> faults = nemesis(c, rnd, end);
+      List<String> faults;
+      try {
+        faults = nemesis(c, rnd, end);
+      } catch (Exception | Error e) {
+        workload.stop();
+        throw e;
+      }
       workload.await(WAIT);
       // Heal: everyone runs, every node serves; then every node reads every key.
       for (NodeProcess n : c.nodes) {

@@ -40,7 +40,17 @@ final class LogSubscription implements Subscription {
       throw new dev.bourne.kayak.api.CompactedException(position, storage.firstIndex());
     }
     long to = Math.min(committed, position + maxEntries - 1);
-    List<Entry> out = storage.read(position, to, MAX_BYTES_PER_POLL);
+    List<Entry> out;
+    try {
+      out = storage.read(position, to, MAX_BYTES_PER_POLL);
+    } catch (IndexOutOfBoundsException raced) {
+      // A compaction between the check above and this read: the same news as that check gives.
+      long first = storage.firstIndex();
+      if (position < first) {
+        throw new dev.bourne.kayak.api.CompactedException(position, first);
+      }
+      throw raced;
+    }
     position += out.size();
     return out;
   }
