@@ -34,6 +34,7 @@ final class MembershipRules {
   private final Outbox out;
   private final TreeMap<NodeId, Suspicion> suspicions = new TreeMap<>();
   private NodeId mergingFrom;
+  private boolean mergingJoinReply;
 
   MembershipRules(SwimCore core, ProtocolConfig config, MemberTable table, Entry self, BroadcastQueue queue,
       LocalHealth health, Outbox out) {
@@ -82,12 +83,14 @@ final class MembershipRules {
   }
 
   /**
-   * Queues news for dissemination. While merging a push-pull, only news about its sender (first
-   * hand) is queued: the rest is anti-entropy repair, already spreading from where it started, and
-   * re-gossiping a whole table would flood the queue on every join.
+   * Queues news for dissemination. News learned in a merge is queued too (as memberlist does): a
+   * difference that anti-entropy found is news that gossip failed to bring to someone, so it is
+   * passed on. The one exception is the join reply a joiner merges: the seed's table is old news to
+   * everyone but the joiner, so only what it says about the seed itself (and about us) is queued;
+   * the seed is already gossiping its newest arrivals first hand.
    */
   void broadcast(Update u) {
-    if (mergingFrom == null || u.subject().equals(mergingFrom) || u.subject().equals(selfId)) {
+    if (!mergingJoinReply || u.subject().equals(mergingFrom) || u.subject().equals(selfId)) {
       queue.enqueue(u);
     }
   }
@@ -359,17 +362,25 @@ final class MembershipRules {
     onSuspect(now, new Update.Suspect(target.id, target.incarnation, selfId));
   }
 
-  void mergeState(long now, Message.PushPull pp) {
-    mergingFrom = pp.sender();
+  /**
+   * Merges another member's records and items (a push-pull, or the buckets of a digest exchange);
+   * {@code joinReply} when they are the seed's answer to this member's join.
+   */
+  void mergeState(long now, NodeId sender, List<Message.MemberRecord> records, List<Update.ItemUpdate> items,
+      boolean joinReply) {
+    mergingFrom = sender;
+    mergingJoinReply = joinReply;
     try {
-      mergeRecords(now, pp);
+      mergeRecords(now, sender, records, items);
     } finally {
       mergingFrom = null;
+      mergingJoinReply = false;
     }
   }
 
-  void mergeRecords(long now, Message.PushPull pp) {
-    for (Message.MemberRecord r : pp.members()) {
+  private void mergeRecords(long now, NodeId sender, List<Message.MemberRecord> records,
+      List<Update.ItemUpdate> items) {
+    for (Message.MemberRecord r : records) {
       switch (r.state()) {
         case ALIVE -> onAlive(now, new Update.Alive(r.id(), r.address(), r.incarnation(), r.generation()));
         case SUSPECT -> {
@@ -378,15 +389,15 @@ final class MembershipRules {
           // The sender may only be relaying someone else's accusation: let it start a suspicion
           // here, but never count it as an independent confirmation.
           if (r.id().equals(selfId) || (e != null && e.state == MemberState.ALIVE)) {
-            onSuspect(now, new Update.Suspect(r.id(), r.incarnation(), pp.sender()));
+            onSuspect(now, new Update.Suspect(r.id(), r.incarnation(), sender));
           }
         }
-        case FAILED -> onFailed(now, new Update.Failed(r.id(), r.incarnation(), pp.sender()));
+        case FAILED -> onFailed(now, new Update.Failed(r.id(), r.incarnation(), sender));
         case LEFT -> onLeft(now, new Update.Left(r.id(), r.incarnation()));
         case EVICTED -> onEvicted(now, new Update.Evicted(r.id(), r.incarnation()));
       }
     }
-    for (Update.ItemUpdate i : pp.items()) {
+    for (Update.ItemUpdate i : items) {
       onItem(i);
     }
   }

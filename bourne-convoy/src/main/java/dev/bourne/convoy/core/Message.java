@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /** The messages Convoy members exchange. Converted to and from protobuf at the host's edge. */
 public sealed interface Message
-    permits Message.Ping, Message.Ack, Message.Nack, Message.PingReq, Message.Gossip, Message.PushPull {
+    permits Message.Ping, Message.Ack, Message.Nack, Message.PingReq, Message.Gossip, Message.PushPull,
+    Message.Digest, Message.DigestReply {
 
   /** The id of the member that sent it. */
   NodeId sender();
@@ -73,6 +74,35 @@ public sealed interface Message
     /** Copies the lists. */
     public PushPull {
       Objects.requireNonNull(sender, "sender");
+      members = List.copyOf(members);
+      items = List.copyOf(items);
+    }
+  }
+
+  /**
+   * Periodic anti-entropy, first leg (a TCP request): the sender's table summarized as one hash
+   * per bucket of members ({@link TableSummary}), so that agreeing members exchange about 520 bytes
+   * instead of their whole tables.
+   */
+  record Digest(NodeId sender, List<Long> buckets) implements Message {
+    /** Copies the buckets. */
+    public Digest {
+      Objects.requireNonNull(sender, "sender");
+      buckets = List.copyOf(buckets);
+    }
+  }
+
+  /**
+   * The answer to a {@link Digest}: the buckets in which the two tables differ, and the answerer's
+   * members of those buckets with their items. The asker merges them and sends its own members of
+   * those buckets back as a {@link PushPull} reply, so both sides repair.
+   */
+  record DigestReply(NodeId sender, List<Integer> differing, List<MemberRecord> members,
+      List<Update.ItemUpdate> items) implements Message {
+    /** Copies the lists. */
+    public DigestReply {
+      Objects.requireNonNull(sender, "sender");
+      differing = List.copyOf(differing);
       members = List.copyOf(members);
       items = List.copyOf(items);
     }

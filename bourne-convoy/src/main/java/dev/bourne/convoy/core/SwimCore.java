@@ -52,6 +52,10 @@ public final class SwimCore {
   private long nextSendId = 1;
   private long nextGossipAt;
   private long nextPushPullAt;
+  private long digestRepairs;
+  // Digest exchanges still due soon after joining.
+  private int followUps;
+  private static final int JOIN_FOLLOW_UPS = 4;
   private long nextReapAt;
   private long nextRejoinAt;
   private long rejoinBackoff;
@@ -134,7 +138,12 @@ public final class SwimCore {
       gossip(now);
     }
     if (now >= nextPushPullAt) {
-      nextPushPullAt = now + jitter(config.pushPullIntervalNanos());
+      if (followUps > 0) {
+        followUps--;
+        nextPushPullAt = now + (followUps > 0 ? config.probeIntervalNanos() : jitter(config.pushPullIntervalNanos()));
+      } else {
+        nextPushPullAt = now + jitter(config.pushPullIntervalNanos());
+      }
       if (!left) {
         pushPull(now);
       }
@@ -161,7 +170,31 @@ public final class SwimCore {
     return Math.min(t, rules.nextDeadline());
   }
 
-  /** A datagram arrived, or the answer to a TCP request this core asked for. */
+  /**
+   * The answer to a TCP request this core sent (a push-pull or digest exchange) arrived from
+   * {@code from}, the address the request went to.
+   */
+  public void receiveAnswer(long now, HostPort from, Message message) {
+    noteTime(now);
+    if (evicted) {
+      return;
+    }
+    if (message instanceof Message.DigestReply r) {
+      rules.mergeState(now, r.sender(), r.members(), r.items(), false);
+      rejoinBackoff = config.rejoinInitialBackoffNanos();
+      digestRepairs += r.differing().isEmpty() ? 0 : 1;
+      if (!r.differing().isEmpty()) {
+        // Our side of the buckets that differ, so that the answerer repairs too. Sent as a
+        // push-pull reply, which is merged and never answered; over the connection if large.
+        Message.PushPull mine = pushPullMessage(true, false, bucketsOf(r.differing()));
+        out.send(new Send(from, mine, Channel.UDP, nextSendId++));
+      }
+      return;
+    }
+    receive(now, from, message);
+  }
+
+  /** A datagram arrived. */
   public void receive(long now, HostPort from, Message message) {
     noteTime(now);
     if (evicted) {
@@ -189,9 +222,21 @@ public final class SwimCore {
         rejected++;
         return;
       }
-      rules.mergeState(now, pp);
+      rules.mergeState(now, pp.sender(), pp.members(), pp.items(), pp.join());
       // A peer answered: we are connected, so a later isolation starts its backoff afresh.
       rejoinBackoff = config.rejoinInitialBackoffNanos();
+      if (pp.join()) {
+        // Joined. Members that arrived at the same time are learned fastest by asking: a digest
+        // exchange with a random member in each of the next few protocol periods, before the
+        // regular interval (a burst of joins then converges like a push-pull epidemic, in log N
+        // exchanges, instead of waiting for every queue to drain).
+        followUps = JOIN_FOLLOW_UPS;
+        nextPushPullAt = Math.min(nextPushPullAt, now + config.probeIntervalNanos());
+      }
+    } else if (message instanceof Message.Digest || message instanceof Message.DigestReply) {
+      // A digest is a TCP request (answer()) and its reply comes back as that call's answer
+      // (receiveAnswer()); a datagram claiming either could make us send state to a forged address.
+      rejected++;
     } else {
       throw new AssertionError("unhandled message " + message.getClass());
     }
@@ -215,8 +260,14 @@ public final class SwimCore {
       return Optional.of(new Message.Ack(p.seq(), selfId, takeUpdates(new ArrayList<>())));
     }
     if (request instanceof Message.PushPull pp) {
-      rules.mergeState(now, pp);
-      return pp.reply() ? Optional.empty() : Optional.of(pushPullMessage(true, false));
+      rules.mergeState(now, pp.sender(), pp.members(), pp.items(), false);
+      // The answer to a join says so, so that the joiner knows what it merges is the seed's table.
+      return pp.reply() ? Optional.empty() : Optional.of(pushPullMessage(true, pp.join()));
+    }
+    if (request instanceof Message.Digest d) {
+      List<Integer> differing = TableSummary.differing(TableSummary.summarize(table), d.buckets());
+      Message.PushPull part = pushPullMessage(true, false, bucketsOf(differing));
+      return Optional.of(new Message.DigestReply(selfId, differing, part.members(), part.items()));
     }
     receive(now, from, request);
     return Optional.empty();
@@ -231,8 +282,14 @@ public final class SwimCore {
     prober.onSendFailed(sendId);
   }
 
-  /** The push-pull request to send to a seed when joining (or rejoining). */
+  /**
+   * The push-pull request to send to a seed when joining (or rejoining). It also queues this
+   * member's own alive update afresh: the joiner announces itself to random members as soon as its
+   * join reply shows it some, alongside the seed's announcement, also when it rejoins after
+   * sending its earlier announcement into an isolation.
+   */
   public Message.PushPull joinRequest() {
+    queue.enqueue(rules.aliveOfSelf());
     return pushPullMessage(false, true);
   }
 
@@ -516,7 +573,26 @@ public final class SwimCore {
       return;
     }
     Entry t = targets.get(random.nextInt(targets.size()));
-    out.send(new Send(t.address, pushPullMessage(false, false), Channel.TCP, nextSendId++));
+    // A failed member is likely far behind (a healed partition): the full state at once. Otherwise
+    // a summary, and only the buckets that differ travel.
+    Message m = targets == failed ? pushPullMessage(false, false)
+        : new Message.Digest(selfId, java.util.Arrays.stream(TableSummary.summarize(table)).boxed().toList());
+    out.send(new Send(t.address, m, Channel.TCP, nextSendId++));
+  }
+
+  /** Anti-entropy exchanges that found a difference and repaired it, since start. */
+  public long digestRepairs() {
+    return digestRepairs;
+  }
+
+  private static boolean[] bucketsOf(List<Integer> buckets) {
+    boolean[] in = new boolean[TableSummary.BUCKETS];
+    for (int b : buckets) {
+      if (b >= 0 && b < in.length) {
+        in[b] = true;
+      }
+    }
+    return in;
   }
 
   private void rejoinIfIsolated(long now) {
@@ -538,7 +614,7 @@ public final class SwimCore {
       return;
     }
     HostPort to = candidates.get(Math.floorMod(rejoinCursor++, candidates.size()));
-    out.send(new Send(to, pushPullMessage(false, true), Channel.TCP, nextSendId++));
+    out.send(new Send(to, joinRequest(), Channel.TCP, nextSendId++));
   }
 
   // ---------------------------------------------------------------- helpers used by Prober
@@ -632,9 +708,19 @@ public final class SwimCore {
   }
 
   private Message.PushPull pushPullMessage(boolean reply, boolean join) {
+    boolean[] all = new boolean[TableSummary.BUCKETS];
+    java.util.Arrays.fill(all, true);
+    return pushPullMessage(reply, join, all);
+  }
+
+  /** A push-pull message with the members (and their items) of the buckets marked in {@code buckets}. */
+  private Message.PushPull pushPullMessage(boolean reply, boolean join, boolean[] buckets) {
     List<Message.MemberRecord> members = new ArrayList<>(table.size());
     List<Update.ItemUpdate> items = new ArrayList<>();
     for (Entry e : table.all()) {
+      if (!buckets[TableSummary.bucket(e.id)]) {
+        continue;
+      }
       members.add(e.record());
       if (e.state != MemberState.EVICTED) {
         for (Map.Entry<String, Item> it : e.items.entrySet()) {

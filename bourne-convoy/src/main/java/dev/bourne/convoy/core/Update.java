@@ -43,7 +43,7 @@ public sealed interface Update
 
     @Override public NodeId subject() { return id; }
     @Override public Object queueKey() { return new MemberKey(id); }
-    @Override public int estimatedBytes() { return Sizes.MEMBER_UPDATE + address.host().length(); }
+    @Override public int estimatedBytes() { return Sizes.MEMBER_UPDATE + Sizes.utf8(address.host()); }
   }
 
   /** {@code from} suspects the member at this incarnation. */

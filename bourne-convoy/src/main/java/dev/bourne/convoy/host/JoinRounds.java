@@ -61,7 +61,7 @@ final class JoinRounds {
     if (failure == null) {
       try {
         Message m = WireCodec.decode(reply);
-        node.core().receive(node.now(), seed, m);
+        node.core().receiveAnswer(node.now(), seed, m);
         node.process(node.core().drain());
         log.info("convoy member {} joined through {}", node.id(), seed);
         result.complete(null);

@@ -53,7 +53,7 @@ final class Sends {
             }
             Message m = node.decode(to, reply);
             if (m != null) {
-              node.core().receive(node.now(), to, m);
+              node.core().receiveAnswer(node.now(), to, m);
             }
             node.process(node.core().drain());
           }));

@@ -11,6 +11,8 @@ import dev.bourne.convoy.core.Update;
 import dev.bourne.convoy.wire.AckPb;
 import dev.bourne.convoy.wire.AlivePb;
 import dev.bourne.convoy.wire.ConvoyMessagePb;
+import dev.bourne.convoy.wire.DigestPb;
+import dev.bourne.convoy.wire.DigestReplyPb;
 import dev.bourne.convoy.wire.EvictedPb;
 import dev.bourne.convoy.wire.FailedPb;
 import dev.bourne.convoy.wire.GossipPb;
@@ -75,14 +77,23 @@ public final class WireCodec {
     } else if (m instanceof Message.PushPull pp) {
       PushPullPb.Builder ppb = PushPullPb.newBuilder().setReply(pp.reply()).setJoin(pp.join()).setSender(id(pp.sender()));
       for (Message.MemberRecord r : pp.members()) {
-        ppb.addMembers(MemberRecordPb.newBuilder().setId(id(r.id())).setAddress(r.address().toString())
-            .setIncarnation(r.incarnation()).setGeneration(r.generation())
-            .setState(MemberStatePb.forNumber(r.state().ordinal() + 1)));
+        ppb.addMembers(record(r));
       }
       for (Update.ItemUpdate i : pp.items()) {
         ppb.addItems(item(i));
       }
       b.setPushPull(ppb);
+    } else if (m instanceof Message.Digest d) {
+      b.setDigest(DigestPb.newBuilder().setSender(id(d.sender())).addAllBuckets(d.buckets()));
+    } else if (m instanceof Message.DigestReply r) {
+      DigestReplyPb.Builder rb = DigestReplyPb.newBuilder().setSender(id(r.sender())).addAllDiffering(r.differing());
+      for (Message.MemberRecord mr : r.members()) {
+        rb.addMembers(record(mr));
+      }
+      for (Update.ItemUpdate i : r.items()) {
+        rb.addItems(item(i));
+      }
+      b.setDigestReply(rb);
     } else {
       throw new AssertionError("unhandled message " + m.getClass());
     }
@@ -110,20 +121,48 @@ public final class WireCodec {
         return new Message.Gossip(id(pb.getGossip().getSender()), updatesOf(pb.getGossip().getUpdatesList()));
       case PUSH_PULL: {
         PushPullPb pp = pb.getPushPull();
-        List<Message.MemberRecord> members = new ArrayList<>(pp.getMembersCount());
-        for (MemberRecordPb r : pp.getMembersList()) {
-          members.add(new Message.MemberRecord(id(r.getId()), HostPort.parse(r.getAddress()), r.getIncarnation(),
-              r.getGeneration(), state(r.getState())));
+        return new Message.PushPull(pp.getReply(), pp.getJoin(), id(pp.getSender()), records(pp.getMembersList()),
+            items(pp.getItemsList()));
+      }
+      case DIGEST:
+        return new Message.Digest(id(pb.getDigest().getSender()), pb.getDigest().getBucketsList());
+      case DIGEST_REPLY: {
+        DigestReplyPb r = pb.getDigestReply();
+        List<Integer> differing = new ArrayList<>(r.getDifferingCount());
+        for (int b : r.getDifferingList()) {
+          if (b < 0 || b >= 1 << 16) {
+            throw new IllegalArgumentException("bucket out of range: " + Integer.toUnsignedString(b));
+          }
+          differing.add(b);
         }
-        List<Update.ItemUpdate> items = new ArrayList<>(pp.getItemsCount());
-        for (ItemPb i : pp.getItemsList()) {
-          items.add(item(i));
-        }
-        return new Message.PushPull(pp.getReply(), pp.getJoin(), id(pp.getSender()), members, items);
+        return new Message.DigestReply(id(r.getSender()), differing, records(r.getMembersList()), items(r.getItemsList()));
       }
       default:
         throw new IllegalArgumentException("unknown message kind " + pb.getKindCase());
     }
+  }
+
+  private static MemberRecordPb record(Message.MemberRecord r) {
+    return MemberRecordPb.newBuilder().setId(id(r.id())).setAddress(r.address().toString())
+        .setIncarnation(r.incarnation()).setGeneration(r.generation())
+        .setState(MemberStatePb.forNumber(r.state().ordinal() + 1)).build();
+  }
+
+  private static List<Message.MemberRecord> records(List<MemberRecordPb> pbs) {
+    List<Message.MemberRecord> members = new ArrayList<>(pbs.size());
+    for (MemberRecordPb r : pbs) {
+      members.add(new Message.MemberRecord(id(r.getId()), HostPort.parse(r.getAddress()), r.getIncarnation(),
+          r.getGeneration(), state(r.getState())));
+    }
+    return members;
+  }
+
+  private static List<Update.ItemUpdate> items(List<ItemPb> pbs) {
+    List<Update.ItemUpdate> items = new ArrayList<>(pbs.size());
+    for (ItemPb i : pbs) {
+      items.add(item(i));
+    }
+    return items;
   }
 
   private static MemberState state(MemberStatePb s) {

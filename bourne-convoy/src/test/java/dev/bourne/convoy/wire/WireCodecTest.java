@@ -61,4 +61,28 @@ class WireCodecTest {
       }
     }
   }
+
+  /** Every update's size estimate bounds what it adds to an encoded message, at the largest counters. */
+  @Test
+  void sizeEstimatesBoundTheEncodedSize() {
+    NodeId a = NodeId.random();
+    NodeId b = NodeId.random();
+    long big = (1L << 48) - 1;
+    List<Update> worst = List.of(
+        new Update.Alive(a, new HostPort("255.255.255.255", 65535), big, big),
+        new Update.Alive(a, new HostPort("::ffff:255.255.255.255", 65535), big, big),
+        new Update.Alive(a, new HostPort("a-rather-long-host-name.example.internal", 65535), big, big),
+        new Update.Suspect(a, big, b),
+        new Update.Failed(a, big, b),
+        new Update.Left(a, big),
+        new Update.Evicted(a, big),
+        new Update.ItemUpdate(a, big, "k".repeat(200), new Item("v".repeat(4000), big, true)),
+        new Update.ItemUpdate(a, big, "ключ", new Item("значение", big, false)));
+    int empty = WireCodec.encode(new Message.Gossip(a, List.of())).length;
+    for (Update u : worst) {
+      int added = WireCodec.encode(new Message.Gossip(a, List.of(u))).length - empty;
+      org.junit.jupiter.api.Assertions.assertTrue(added <= u.estimatedBytes(),
+          u + ": encodes to " + added + " bytes, estimated " + u.estimatedBytes());
+    }
+  }
 }
