@@ -182,8 +182,8 @@ public final class SwimCore {
     if (message instanceof Message.DigestReply r) {
       rules.mergeState(now, r.sender(), r.members(), r.items(), false);
       rejoinBackoff = config.rejoinInitialBackoffNanos();
-      digestRepairs += r.differing().isEmpty() ? 0 : 1;
       if (!r.differing().isEmpty()) {
+        digestRepairs++;
         // Our side of the buckets that differ, so that the answerer repairs too. Sent as a
         // push-pull reply, which is merged and never answered; over the connection if large.
         Message.PushPull mine = pushPullMessage(true, false, bucketsOf(r.differing()));

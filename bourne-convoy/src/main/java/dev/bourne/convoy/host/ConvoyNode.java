@@ -95,6 +95,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   private final long tickNanos;
   private volatile Snapshot snapshot;
   private volatile long rejectedUpdates;
+  private volatile long antiEntropyRepairs;
   /** Set on the loop when a storage write failed: the member sends nothing more and stops. */
   private volatile boolean halted;
   private long publishedChange = -1;
@@ -274,6 +275,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
         publish();
       }
       rejectedUpdates = core.rejectedUpdates();
+      antiEntropyRepairs = core.digestRepairs();
     } finally {
       scheduleWake();
     }
@@ -582,6 +584,11 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   @Override
   public long rejectedUpdates() {
     return rejectedUpdates;
+  }
+
+  @Override
+  public long antiEntropyRepairs() {
+    return antiEntropyRepairs;
   }
 
   @Override

@@ -16,6 +16,9 @@ public interface HostCounters {
   /** Gossip updates the core refused as hostile or absurd since start. */
   long rejectedUpdates();
 
+  /** Digest exchanges this member started that found the tables differ (and repaired both sides) since start. */
+  long antiEntropyRepairs();
+
   /** Members known in any state (failed, left and evicted ones not yet reaped included), self included. */
   int knownMembers();
 }

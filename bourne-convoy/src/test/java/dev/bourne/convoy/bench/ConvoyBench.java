@@ -44,6 +44,19 @@ public final class ConvoyBench {
         System.out.println(r.row());
       }
     }
+    System.out.println();
+    List<String> joinRows = new ArrayList<>();
+    System.out.println(JoinBench.header());
+    for (int n : simSizes) {
+      String row = JoinBench.sim(n, 7L * n);
+      joinRows.add(row);
+      System.out.println(row);
+    }
+    for (int n : quick ? new int[] {8, 32} : new int[] {8, 32, 64}) {
+      String row = JoinBench.loopback(n);
+      joinRows.add(row);
+      System.out.println(row);
+    }
     String machine = String.format("%s %s, %d cores, Java %s, %s", System.getProperty("os.name"),
         System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), Instant.now());
@@ -54,6 +67,8 @@ public final class ConvoyBench {
         GossipConfig.local().probeInterval().toNanos() / 1e9);
     StringBuilder md = new StringBuilder(BenchResult.header()).append('\n');
     results.forEach(r -> md.append(r.row()).append('\n'));
+    md.append('\n').append(JoinBench.header()).append('\n');
+    joinRows.forEach(r -> md.append(r).append('\n'));
     md.append("\nMachine: ").append(machine).append('\n');
     Files.writeString(png.toAbsolutePath().resolveSibling("convoy-bench.md"), md);
     System.out.println("Plot: " + png.toAbsolutePath());

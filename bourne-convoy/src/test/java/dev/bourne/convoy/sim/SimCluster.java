@@ -320,6 +320,10 @@ public final class SimCluster {
   }
 
   /** Payload bytes the members handed to their transports so far. */
+  private boolean counting;
+  private final java.util.Map<String, Long> bytesByKind = new java.util.HashMap<>();
+  private final java.util.Map<String, Long> messagesByKind = new java.util.HashMap<>();
+
   public long bytes() {
     return bytes;
   }
@@ -346,9 +350,51 @@ public final class SimCluster {
     return tracing;
   }
 
-  void sent(byte[] payload) {
+  void sent(String method, byte[] payload) {
     messages++;
     bytes += payload.length;
+    if (counting) {
+      String kind = kindOf(method, payload);
+      bytesByKind.merge(kind, (long) payload.length, Long::sum);
+      messagesByKind.merge(kind, 1L, Long::sum);
+    }
+  }
+
+  /** What a message is for: {@code probe}, {@code gossip}, {@code anti-entropy} or {@code store}. */
+  private static String kindOf(String method, byte[] payload) {
+    if (!method.startsWith("convoy.udp") && !method.startsWith("convoy.tcp")) {
+      return "store";
+    }
+    try {
+      Message m = WireCodec.decode(payload);
+      if (m instanceof Message.Gossip) {
+        return "gossip";
+      }
+      if (m instanceof Message.PushPull || m instanceof Message.Digest || m instanceof Message.DigestReply) {
+        return "anti-entropy";
+      }
+      return "probe";
+    } catch (RuntimeException undecodable) {
+      return "other";
+    }
+  }
+
+  /**
+   * Starts (or stops) counting bytes and messages by kind ({@link #bytesByKind}); off by default,
+   * since it decodes every message.
+   */
+  public void countByKind(boolean on) {
+    counting = on;
+  }
+
+  /** Payload bytes sent so far by kind ({@code probe}, {@code gossip}, {@code anti-entropy}, {@code store}), answers included. */
+  public java.util.Map<String, Long> bytesByKind() {
+    return new java.util.TreeMap<>(bytesByKind);
+  }
+
+  /** Messages sent so far by kind, answers included. */
+  public java.util.Map<String, Long> messagesByKind() {
+    return new java.util.TreeMap<>(messagesByKind);
   }
 
   /**
@@ -364,7 +410,8 @@ public final class SimCluster {
       records.add(new Message.MemberRecord(x.id(), x.address, x.incarnation(), x.incarnation(), MemberState.ALIVE));
     }
     InMemoryTransport introducer = net.transport(new HostPort("10.255.255.254", 1));
-    byte[] pushPull = WireCodec.encode(new Message.PushPull(true, false, NodeId.random(random), records, List.of()));
+    // Marked as a join reply: each node takes it as what a seed told it, old news to the others.
+    byte[] pushPull = WireCodec.encode(new Message.PushPull(true, true, NodeId.random(random), records, List.of()));
     for (Node x : nodes) {
       introducer.send(x.address, "convoy.udp", pushPull);
     }

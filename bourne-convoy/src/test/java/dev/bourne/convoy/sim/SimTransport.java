@@ -34,7 +34,11 @@ final class SimTransport implements Transport {
   public void handle(String method, RequestHandler handler) {
     inner.handle(method, (from, payload) -> {
       delivered(from.source(), method, payload);
-      return handler.handle(from, payload);
+      // Answers travel too: count them as sent by this member.
+      return handler.handle(from, payload).thenApply(answer -> {
+        cluster.sent(method, answer);
+        return answer;
+      });
     });
   }
 
@@ -54,19 +58,19 @@ final class SimTransport implements Transport {
 
   @Override
   public CompletableFuture<byte[]> call(HostPort peer, String method, byte[] payload, Duration timeout) {
-    cluster.sent(payload);
+    cluster.sent(method, payload);
     return inner.call(peer, method, payload, timeout);
   }
 
   @Override
   public CompletableFuture<Void> send(HostPort peer, String method, byte[] payload) {
-    cluster.sent(payload);
+    cluster.sent(method, payload);
     return inner.send(peer, method, payload);
   }
 
   @Override
   public CompletableFuture<Void> sendDatagram(HostPort peer, String method, byte[] payload) {
-    cluster.sent(payload);
+    cluster.sent(method, payload);
     if (cluster.udpBlocked(localAddress()) || cluster.udpBlocked(peer)) {
       return CompletableFuture.completedFuture(null); // handed to the network, lost at the firewall
     }
