@@ -27,7 +27,8 @@ import java.time.Duration;
  * @param fanout members gossiped to each round
  * @param retransmitFactor each update is sent {@code ceil(retransmitFactor * ln(N + 1))} times
  * @param gossipToDeadTime failed members still receive gossip this long, so a partition heals
- * @param pushPullInterval time between full-state exchanges with a random member
+ * @param pushPullInterval time between anti-entropy exchanges with a random member (a digest of
+ *     the table, then only the members whose buckets differ; the full state with a failed member)
  * @param reapAfter failed, left and evicted members are forgotten this long after the change
  * @param rejoinInitialBackoff first delay before an isolated member retries known addresses
  * @param rejoinMaxBackoff the delay doubles up to this

@@ -95,7 +95,7 @@ public sealed interface Message
   /**
    * The answer to a {@link Digest}: the buckets in which the two tables differ, and the answerer's
    * members of those buckets with their items. The asker merges them and sends its own members of
-   * those buckets back as a {@link PushPull} reply, so both sides repair.
+   * those buckets back as a {@link PushPull} reply (best effort), so that both sides repair.
    */
   record DigestReply(NodeId sender, List<Integer> differing, List<MemberRecord> members,
       List<Update.ItemUpdate> items) implements Message {

@@ -7,8 +7,8 @@ final class Sizes {
   /** Bytes an item costs beyond its key and value (ids, versions, tags). */
   static final int ITEM_OVERHEAD = 64;
   /**
-   * Bytes a membership update costs at most on the wire, its address's host aside: two protobuf
-   * tags and lengths, a 16-byte id, two counters below 2^48 (7-byte varints), and for an alive
+   * Bytes a membership update costs at most on the wire, its address's host aside: three levels of
+   * protobuf tags and lengths, a 16-byte id, two counters below 2^48 (7-byte varints), and for an alive
    * update the address's port, colon and brackets (for a suspect or failed one, the accuser's id).
    * A bound, not a guess: a tight one lets twice as many updates ride in each packet as the
    * earlier 96, which is what a burst of joins is limited by. {@code WireCodecTest} checks it.

@@ -185,13 +185,23 @@ public final class SwimCore {
       if (!r.differing().isEmpty()) {
         digestRepairs++;
         // Our side of the buckets that differ, so that the answerer repairs too. Sent as a
-        // push-pull reply, which is merged and never answered; over the connection if large.
+        // push-pull reply, which is merged and never answered: a datagram, or over the
+        // connection if large. Best effort: if it is lost, a later exchange finds the difference.
         Message.PushPull mine = pushPullMessage(true, false, bucketsOf(r.differing()));
         out.send(new Send(from, mine, Channel.UDP, nextSendId++));
       }
       return;
     }
     receive(now, from, message);
+    if (message instanceof Message.PushPull pp && pp.reply() && pp.join()) {
+      // Joined: the seed answered our join request. Members that arrived at the same time are
+      // learned fastest by asking: a digest exchange with a random member in each of the next few
+      // protocol periods, before the regular interval (a burst of joins then converges like a
+      // push-pull epidemic, in log N exchanges, instead of waiting for every queue to drain).
+      // Only an answer to our own request arms this: a forged datagram cannot.
+      followUps = JOIN_FOLLOW_UPS;
+      nextPushPullAt = Math.min(nextPushPullAt, now + config.probeIntervalNanos());
+    }
   }
 
   /** A datagram arrived. */
@@ -225,14 +235,6 @@ public final class SwimCore {
       rules.mergeState(now, pp.sender(), pp.members(), pp.items(), pp.join());
       // A peer answered: we are connected, so a later isolation starts its backoff afresh.
       rejoinBackoff = config.rejoinInitialBackoffNanos();
-      if (pp.join()) {
-        // Joined. Members that arrived at the same time are learned fastest by asking: a digest
-        // exchange with a random member in each of the next few protocol periods, before the
-        // regular interval (a burst of joins then converges like a push-pull epidemic, in log N
-        // exchanges, instead of waiting for every queue to drain).
-        followUps = JOIN_FOLLOW_UPS;
-        nextPushPullAt = Math.min(nextPushPullAt, now + config.probeIntervalNanos());
-      }
     } else if (message instanceof Message.Digest || message instanceof Message.DigestReply) {
       // A digest is a TCP request (answer()) and its reply comes back as that call's answer
       // (receiveAnswer()); a datagram claiming either could make us send state to a forged address.

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The compact summary two members compare in periodic anti-entropy: the member table split into
- * {@link #BUCKETS} buckets by member id, each bucket one 64-bit hash of what is known about its
- * members (id, address, incarnation, generation, state, and every item's key, version and
- * tombstone). Two tables that agree give equal summaries; a bucket that differs names the few
- * members to exchange in full. A summary costs the same at 8 members as at 8,000, so periodic
- * anti-entropy no longer grows with the group.
+ * The compact summary two members compare in periodic anti-entropy: the active members of the
+ * table split into {@link #BUCKETS} buckets by member id, each bucket one 64-bit hash of what is
+ * known about its members (id, address, incarnation, generation, state, and every item's key,
+ * version and tombstone). Two tables that agree give equal summaries; a bucket that differs names
+ * the members to exchange in full (N/64 of them). A summary costs the same at 8 members as at
+ * 8,000, so anti-entropy between agreeing members no longer grows with the group.
  *
  * <p>The hashes are a fixed function of the state (not Java's {@code hashCode}), so that members on
  * different runtimes agree. Not cryptographic: a peer that wants to hide a difference gains
@@ -36,8 +36,14 @@ final class TableSummary {
   static long[] summarize(MemberTable table) {
     long[] buckets = new long[BUCKETS];
     for (Entry e : table.all()) {
-      // Summing per-member hashes makes a bucket's hash independent of the order members are visited.
-      buckets[bucket(e.id)] += memberHash(e);
+      // Only active members count: a failed, departed or evicted one is as good as absent here.
+      // Inactive records cannot always be reconciled (a member that never knew X ignores news of
+      // X's failure), and hashing them would make two tables differ until the reaper forgets them.
+      // A member alive here and failed there still differs, and the exchange repairs it.
+      if (e.state.isActive()) {
+        // Summing per-member hashes makes a bucket's hash independent of the order members are visited.
+        buckets[bucket(e.id)] += memberHash(e);
+      }
     }
     return buckets;
   }

@@ -16,7 +16,7 @@ public interface HostCounters {
   /** Gossip updates the core refused as hostile or absurd since start. */
   long rejectedUpdates();
 
-  /** Digest exchanges this member started that found the tables differ (and repaired both sides) since start. */
+  /** Digest exchanges this member started that found the tables differ (and sent both sides' differences) since start. */
   long antiEntropyRepairs();
 
   /** Members known in any state (failed, left and evicted ones not yet reaped included), self included. */

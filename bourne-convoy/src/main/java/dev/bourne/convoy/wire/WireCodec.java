@@ -59,6 +59,9 @@ public final class WireCodec {
     }
   }
 
+  /** Buckets in a digest; the core's {@code TableSummary.BUCKETS}, which this package cannot see. */
+  static final int DIGEST_BUCKETS = 64;
+
   static ConvoyMessagePb toProto(Message m) {
     ConvoyMessagePb.Builder b = ConvoyMessagePb.newBuilder();
     if (m instanceof Message.Ping p) {
@@ -125,12 +128,19 @@ public final class WireCodec {
             items(pp.getItemsList()));
       }
       case DIGEST:
+        if (pb.getDigest().getBucketsCount() != DIGEST_BUCKETS) {
+          throw new IllegalArgumentException("a digest has " + DIGEST_BUCKETS + " buckets, not "
+              + pb.getDigest().getBucketsCount());
+        }
         return new Message.Digest(id(pb.getDigest().getSender()), pb.getDigest().getBucketsList());
       case DIGEST_REPLY: {
         DigestReplyPb r = pb.getDigestReply();
+        if (r.getDifferingCount() > DIGEST_BUCKETS) {
+          throw new IllegalArgumentException("more differing buckets than a digest has: " + r.getDifferingCount());
+        }
         List<Integer> differing = new ArrayList<>(r.getDifferingCount());
         for (int b : r.getDifferingList()) {
-          if (b < 0 || b >= 1 << 16) {
+          if (b < 0 || b >= DIGEST_BUCKETS) {
             throw new IllegalArgumentException("bucket out of range: " + Integer.toUnsignedString(b));
           }
           differing.add(b);

@@ -29,8 +29,8 @@ class AntiEntropyTest {
   /**
    * A member that receives no datagrams (so no gossip: only TCP gets through) learns another
    * member's new store item from a digest exchange, and the exchanges that repaired it cost a
-   * digest and the differing buckets: on average under 1,000 bytes a message, where the full
-   * table of 128 members is over 6,000.
+   * digest and the differing buckets: no anti-entropy message over 1,500 bytes, where the full
+   * table of 64 to 128 members is 3,000 to 7,000.
    */
   @Test
   void aMemberThatGossipMissedIsRepairedByDigestsForTheCostOfABucket() {
@@ -47,11 +47,12 @@ class AntiEntropyTest {
       assertTrue(repaired, "the deaf member never learned the item by anti-entropy");
       assertTrue(c.runUntil(() -> c.nodes().stream().allMatch(x -> x.itemOf(writer.id(), "color").exists()),
           Duration.ofSeconds(10), STEP), "the item did not reach everyone");
-      long bytes = c.bytesByKind().getOrDefault("anti-entropy", 0L);
       long messages = c.messagesByKind().getOrDefault("anti-entropy", 0L);
+      long largest = c.largestByKind().getOrDefault("anti-entropy", 0L);
       assertTrue(messages > 0, "no anti-entropy message was sent");
-      assertTrue(bytes / messages < 1_000, "anti-entropy cost " + bytes / messages + " B a message on average over "
-          + messages + " messages, " + n + " members");
+      // A digest is about 540 B; the answer and the asker's side carry a bucket or two. The whole
+      // table of 64 members or more would be over 3,000 B.
+      assertTrue(largest < 1_500, "the largest anti-entropy message was " + largest + " B, " + n + " members");
     });
   }
 

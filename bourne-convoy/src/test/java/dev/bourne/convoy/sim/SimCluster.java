@@ -319,11 +319,12 @@ public final class SimCluster {
     return messages;
   }
 
-  /** Payload bytes the members handed to their transports so far. */
   private boolean counting;
   private final java.util.Map<String, Long> bytesByKind = new java.util.HashMap<>();
   private final java.util.Map<String, Long> messagesByKind = new java.util.HashMap<>();
+  private final java.util.Map<String, Long> largestByKind = new java.util.HashMap<>();
 
+  /** Payload bytes the members handed to their transports so far. */
   public long bytes() {
     return bytes;
   }
@@ -357,6 +358,7 @@ public final class SimCluster {
       String kind = kindOf(method, payload);
       bytesByKind.merge(kind, (long) payload.length, Long::sum);
       messagesByKind.merge(kind, 1L, Long::sum);
+      largestByKind.merge(kind, (long) payload.length, Math::max);
     }
   }
 
@@ -390,6 +392,11 @@ public final class SimCluster {
   /** Payload bytes sent so far by kind ({@code probe}, {@code gossip}, {@code anti-entropy}, {@code store}), answers included. */
   public java.util.Map<String, Long> bytesByKind() {
     return new java.util.TreeMap<>(bytesByKind);
+  }
+
+  /** The largest message sent so far of each kind, in bytes. */
+  public java.util.Map<String, Long> largestByKind() {
+    return new java.util.TreeMap<>(largestByKind);
   }
 
   /** Messages sent so far by kind, answers included. */

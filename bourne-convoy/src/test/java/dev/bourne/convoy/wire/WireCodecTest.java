@@ -72,6 +72,7 @@ class WireCodecTest {
         new Update.Alive(a, new HostPort("255.255.255.255", 65535), big, big),
         new Update.Alive(a, new HostPort("::ffff:255.255.255.255", 65535), big, big),
         new Update.Alive(a, new HostPort("a-rather-long-host-name.example.internal", 65535), big, big),
+        new Update.Alive(a, new HostPort(("h".repeat(60) + ".").repeat(4) + "io", 65535), big, big), // two-byte lengths
         new Update.Suspect(a, big, b),
         new Update.Failed(a, big, b),
         new Update.Left(a, big),
