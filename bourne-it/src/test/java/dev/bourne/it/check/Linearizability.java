@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * A linearizability checker for key/value histories: the Wing-Gong search as Lowe improved it (a
  * linked list of call and return events, operations lifted out of it as they are linearized, and a
- * cache of visited (linearized set, model state) pairs), per key, since a history of independent
+ * cache of visited (linearized set, model state) pairs, the set as a 128-bit fingerprint), per key, since a history of independent
  * keys is linearizable exactly when each key's is (P-compositionality).
  *
  * <ul>
@@ -106,7 +106,15 @@ public final class Linearizability {
   /** A linearization step to undo: the operation, the state before it, the other states it allowed. */
   private record Frame(int op, VersionedRegister before, List<VersionedRegister> others) {}
 
-  private record Visited(BitSet linearized, VersionedRegister state) {}
+  /**
+   * A visited (linearized set, model state) pair. The set is kept as a 128-bit Zobrist fingerprint
+   * (the XOR of two random 64-bit keys per linearized operation, updated in O(1) per step) rather
+   * than a copy of the set, which cost O(history) bytes per entry and ran a 3-minute churn
+   * campaign out of a 6 GB heap. Two different sets share a fingerprint with probability about
+   * 2^-128; such a collision could only prune a branch, so it could make the checker report a
+   * violation that is not there, never miss one.
+   */
+  private record Visited(long h1, long h2, VersionedRegister state) {}
 
   static KeyVerdict checkKey(String key, List<Op> all, long maxSteps) {
     List<Op> ops = all.stream()
@@ -140,6 +148,15 @@ public final class Linearizability {
 
     BitSet linearized = new BitSet(ops.size());
     Set<Visited> cache = new HashSet<>();
+    java.util.Random keys = new java.util.Random(0x11AE_A12AL ^ ops.size());
+    long[] z1 = new long[ops.size()];
+    long[] z2 = new long[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      z1[i] = keys.nextLong();
+      z2[i] = keys.nextLong();
+    }
+    long h1 = 0; // the fingerprint of 'linearized'
+    long h2 = 0;
     Deque<Frame> stack = new ArrayDeque<>();
     VersionedRegister state = VersionedRegister.ABSENT;
     int linearizedFinite = 0;
@@ -159,12 +176,12 @@ public final class Linearizability {
         Op op = ops.get(entry.op);
         List<VersionedRegister> next = state.step(op);
         for (int i = 0; i < next.size(); i++) {
-          BitSet with = (BitSet) linearized.clone();
-          with.set(entry.op);
-          if (cache.add(new Visited(with, next.get(i)))) {
+          if (cache.add(new Visited(h1 ^ z1[entry.op], h2 ^ z2[entry.op], next.get(i)))) {
             stack.push(new Frame(entry.op, state, next.subList(i + 1, next.size())));
             state = next.get(i);
             linearized.set(entry.op);
+            h1 ^= z1[entry.op];
+            h2 ^= z2[entry.op];
             if (op.status() == Op.Status.OK) {
               linearizedFinite++;
             }
@@ -187,18 +204,20 @@ public final class Linearizability {
         }
         Frame f = stack.pop();
         linearized.clear(f.op());
+        h1 ^= z1[f.op()];
+        h2 ^= z2[f.op()];
         if (ops.get(f.op()).status() == Op.Status.OK) {
           linearizedFinite--;
         }
         state = f.before();
         unlift(calls[f.op()]);
         for (int i = 0; i < f.others().size(); i++) {
-          BitSet with = (BitSet) linearized.clone();
-          with.set(f.op());
-          if (cache.add(new Visited(with, f.others().get(i)))) {
+          if (cache.add(new Visited(h1 ^ z1[f.op()], h2 ^ z2[f.op()], f.others().get(i)))) {
             stack.push(new Frame(f.op(), state, f.others().subList(i + 1, f.others().size())));
             state = f.others().get(i);
             linearized.set(f.op());
+            h1 ^= z1[f.op()];
+            h2 ^= z2[f.op()];
             if (ops.get(f.op()).status() == Op.Status.OK) {
               linearizedFinite++;
             }
