@@ -32,6 +32,8 @@ public final class Workload {
   private final List<Thread> clients = new ArrayList<>();
   private int nextProcess;
   private volatile boolean stopped;
+  private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   /** A workload on {@code keys} keys, its clients' choices drawn from {@code seed}. */
   public Workload(int keys, long seed) {
@@ -45,7 +47,13 @@ public final class Workload {
       for (NodeHandle via : nodes) {
         int process = nextProcess++;
         Random rnd = new Random(seeds.nextLong());
-        Thread t = new Thread(() -> run(process, via, rnd, endNanos), "client-" + process + "-" + via.name);
+        Thread t = new Thread(() -> {
+          try {
+            run(process, via, rnd, endNanos);
+          } catch (RuntimeException | Error e) {
+            failure.compareAndSet(null, e); // rethrown by await(): a client's failure fails the test
+          }
+        }, "client-" + process + "-" + via.name);
         t.setDaemon(true);
         t.start();
         clients.add(t);
@@ -58,7 +66,11 @@ public final class Workload {
     stopped = true;
   }
 
-  /** Waits for every client to pass its deadline (or {@link #stop}) and finish its last operation. */
+  /**
+   * Waits for every client to pass its deadline (or {@link #stop}) and finish its last operation.
+   *
+   * @throws AssertionError if a client failed (a node refused a valid request, say)
+   */
   public void await(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (Thread t : clients) {
@@ -66,6 +78,9 @@ public final class Workload {
       if (t.isAlive()) {
         throw new AssertionError(t.getName() + " still runs " + timeout + " after its deadline");
       }
+    }
+    if (failure.get() != null) {
+      throw new AssertionError("a client failed: " + failure.get(), failure.get());
     }
   }
 
