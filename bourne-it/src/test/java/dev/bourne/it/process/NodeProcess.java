@@ -1,8 +1,7 @@
 package dev.bourne.it.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bourne.it.cluster.NodeHandle;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bourne.it.cluster.NodeHandle;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
