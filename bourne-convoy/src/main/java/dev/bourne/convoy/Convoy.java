@@ -16,7 +16,6 @@ import dev.bourne.net.transport.TransportConfig;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 
@@ -111,7 +110,7 @@ public final class Convoy {
     }
     Scheduler scheduler = Scheduler.system("convoy-timer-" + transport.localAddress().port());
     return b.state(state).scheduler(scheduler).closeOnStop(scheduler)
-        .random(new Random(new SecureRandom().nextLong()))
+        .random(new SecureRandom()) // also the nonces of encrypted messages: it must be a secure one
         .workers(Workers.threads())
         // The common pool explicitly: with one or two cores, the default async executor would start
         // a new thread per completion.

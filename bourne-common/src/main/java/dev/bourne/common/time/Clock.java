@@ -18,6 +18,14 @@ public interface Clock {
     return nanoTime() / 1_000_000L;
   }
 
+  /**
+   * Wall-clock time in milliseconds since the epoch, for what must be compared across machines
+   * (the age of a message); it may jump. A virtual clock derives it from its virtual time.
+   */
+  default long wallMillis() {
+    return System.currentTimeMillis();
+  }
+
   /** The real monotonic clock of this JVM ({@link System#nanoTime()}). */
   static Clock system() {
     return SystemClock.INSTANCE;

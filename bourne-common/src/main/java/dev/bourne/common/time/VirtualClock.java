@@ -31,6 +31,12 @@ public final class VirtualClock implements Clock, Scheduler {
     this.now = startNanos;
   }
 
+  /** A fixed epoch (2026-01-01T00:00:00Z) plus the virtual time: the same in every run. */
+  @Override
+  public long wallMillis() {
+    return 1_767_225_600_000L + nanoTime() / 1_000_000L;
+  }
+
   @Override
   public synchronized long nanoTime() {
     return now;

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param leaveTimeout how long {@code close()} waits for the leave to spread
  * @param listenerQueue events buffered per listener before it is told it lagged
  * @param tickInterval how often the host ticks the protocol core
+ * @param security the cluster name and gossip encryption ({@link GossipSecurity#NONE} by default)
  */
 public record ConvoyConfig(
     HostPort bind,
@@ -37,7 +38,8 @@ public record ConvoyConfig(
     Duration requestTimeout,
     Duration leaveTimeout,
     int listenerQueue,
-    Duration tickInterval) {
+    Duration tickInterval,
+    GossipSecurity security) {
 
   /** Validates. @throws ConfigException naming the first bad key */
   public ConvoyConfig {
@@ -56,6 +58,7 @@ public record ConvoyConfig(
     ConfigCheck.positive(leaveTimeout, "leaveTimeout");
     ConfigCheck.inRange(listenerQueue, 1, 1_000_000, "listenerQueue");
     ConfigCheck.positive(tickInterval, "tickInterval");
+    ConfigCheck.notNull(security, "security");
     ConfigCheck.require(tickInterval.compareTo(protocol.gossipInterval()) <= 0, "tickInterval", tickInterval,
         "must not exceed the gossip interval " + protocol.gossipInterval());
   }
@@ -93,6 +96,7 @@ public record ConvoyConfig(
     private Duration leaveTimeout = Duration.ofSeconds(5);
     private int listenerQueue = 1024;
     private Duration tickInterval;
+    private GossipSecurity security = GossipSecurity.NONE;
 
     private Builder(GossipConfig protocol, Duration requestTimeout, Duration tickInterval) {
       this.protocol = protocol;
@@ -121,10 +125,13 @@ public record ConvoyConfig(
     /** Core tick period (default 20 ms LAN, 10 ms local). */
     public Builder tickInterval(Duration v) { tickInterval = v; return this; }
 
+    /** Cluster name and gossip encryption (default {@link GossipSecurity#NONE}). */
+    public Builder security(GossipSecurity v) { security = Objects.requireNonNull(v, "security"); return this; }
+
     /** @throws ConfigException if a value is invalid */
     public ConvoyConfig build() {
       return new ConvoyConfig(bind, Optional.ofNullable(advertise), Optional.ofNullable(dataDir), protocol,
-          joinAttempts, joinBackoff, requestTimeout, leaveTimeout, listenerQueue, tickInterval);
+          joinAttempts, joinBackoff, requestTimeout, leaveTimeout, listenerQueue, tickInterval, security);
     }
   }
 }

@@ -17,6 +17,21 @@ public class ConvoyException extends BourneException {
   public static final ErrorCode JOIN_FAILED = new ErrorCode("JOIN_FAILED");
   /** This member was evicted from the group and is closed. */
   public static final ErrorCode EVICTED = new ErrorCode("EVICTED");
+  /** A message named another cluster than the receiver's ({@link GossipSecurity#clusterName()}). */
+  public static final ErrorCode FOREIGN_CLUSTER = new ErrorCode("FOREIGN_CLUSTER");
+  /**
+   * A message could not be authenticated: no key of the receiver's keyring opens it (another key,
+   * or altered in transit), or it came in plaintext where encryption is required.
+   */
+  public static final ErrorCode UNAUTHENTICATED = new ErrorCode("UNAUTHENTICATED");
+  /** A keyring change named a key the member does not hold. */
+  public static final ErrorCode NO_SUCH_KEY = new ErrorCode("NO_SUCH_KEY");
+  /** A keyring change would remove the primary key, the one in use. */
+  public static final ErrorCode KEY_IN_USE = new ErrorCode("KEY_IN_USE");
+  /** A keyring operation needs encryption on ({@link GossipEncryption#OFF} has no keyring). */
+  public static final ErrorCode ENCRYPTION_OFF = new ErrorCode("ENCRYPTION_OFF");
+  /** A keyring operation did not reach every active member; {@link KeyringException#report()} says which. */
+  public static final ErrorCode KEYRING_INCOMPLETE = new ErrorCode("KEYRING_INCOMPLETE");
 
   /** @param code the stable code; @param message what happened, naming the key or member */
   public ConvoyException(ErrorCode code, String message) {

@@ -30,6 +30,9 @@ public interface ConvoyHost extends AutoCloseable {
   /** The merged view of the group. */
   Directory directory();
 
+  /** The group's gossip keys: list, install, use, remove, rotate ({@link GossipSecurity}). */
+  GossipKeyring keyring();
+
   /** True until closed, shut down or evicted. */
   boolean isRunning();
 

@@ -35,11 +35,20 @@ public record ProtocolConfig(
 
   /** The core's form of the user's settings: durations become nanoseconds. */
   public static ProtocolConfig from(GossipConfig g) {
+    return from(g, 0);
+  }
+
+  /**
+   * As {@link #from(GossipConfig)}, for messages that travel inside an envelope of up to {@code
+   * envelopeBytes} (the cluster name, a nonce and a tag): the packets the core fills are that much
+   * smaller, so that an enveloped packet still fits {@code maxPacketBytes}.
+   */
+  public static ProtocolConfig from(GossipConfig g, int envelopeBytes) {
     return new ProtocolConfig(g.probeInterval().toNanos(), g.probeTimeout().toNanos(), g.indirectChecks(),
         g.suspicionMult(), g.suspicionMaxMult(), g.awarenessMax(), g.gossipInterval().toNanos(), g.fanout(),
         g.retransmitFactor(), g.gossipToDeadTime().toNanos(), g.pushPullInterval().toNanos(),
         g.reapAfter().toNanos(), g.rejoinInitialBackoff().toNanos(), g.rejoinMaxBackoff().toNanos(),
-        g.maxQueuedUpdates(), g.maxPacketBytes(), g.maxKeyBytes(), g.maxValueBytes(), g.maxMemberBytes(),
+        g.maxQueuedUpdates(), g.maxPacketBytes() - envelopeBytes, g.maxKeyBytes(), g.maxValueBytes(), g.maxMemberBytes(),
         g.maxMembers());
   }
 

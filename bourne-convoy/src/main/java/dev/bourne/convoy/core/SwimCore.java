@@ -219,7 +219,7 @@ public final class SwimCore {
       rules.applyAll(now, a.updates());
       prober.onAck(now, a);
     } else if (message instanceof Message.Nack n) {
-      prober.onNack(n);
+      prober.onNack(now, n);
     } else if (message instanceof Message.PingReq r) {
       rules.applyAll(now, r.updates());
       prober.onPingReq(now, from, r);
@@ -281,7 +281,7 @@ public final class SwimCore {
     if (entries != null) {
       queue.unsend(entries);
     }
-    prober.onSendFailed(sendId);
+    prober.onSendFailed(now, sendId);
   }
 
   /**

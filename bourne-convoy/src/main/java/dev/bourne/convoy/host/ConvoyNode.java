@@ -13,6 +13,7 @@ import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.Directory;
+import dev.bourne.convoy.api.GossipKeyring;
 import dev.bourne.convoy.api.HealthEvent;
 import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.api.Member;
@@ -60,6 +61,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   static final String UDP = "convoy.udp";
   static final String TCP = "convoy.tcp";
   static final String STORE = "convoy.store";
+  static final String KEYRING = "convoy.keyring";
   private static final Logger log = LoggerFactory.getLogger(ConvoyNode.class);
   /** Datagrams that may wait for the loop; more are dropped, as the network could have. */
   static final int MAX_QUEUED_DATAGRAMS = 4096;
@@ -68,6 +70,9 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   private final HostParts parts;
   private final ConvoyConfig config;
   private final Transport transport;
+  private final SealedTransport sealed;
+  private final Keyring keyring;
+  private final ClusterKeyring clusterKeyring;
   private final DurableState state;
   private final Scheduler scheduler;
   private final Clock clock;
@@ -109,11 +114,15 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   private ConvoyNode(HostParts parts) {
     this.parts = parts;
     this.config = parts.config();
-    this.transport = parts.transport();
     this.state = parts.state();
     this.scheduler = parts.scheduler();
     this.clock = scheduler.clock();
     this.random = parts.random();
+    this.keyring = Keyring.load(config.security(), state, "at " + parts.transport().localAddress());
+    this.sealed = new SealedTransport(parts.transport(), config.security(), keyring, random, clock,
+        remote -> noteMalformed(remote, "not a convoy envelope"));
+    this.transport = sealed;
+    this.clusterKeyring = new ClusterKeyring(this, keyring);
     this.tickNanos = config.tickInterval().toNanos();
     this.lastTickAt = clock.nanoTime() - tickNanos;
     this.core = newCore();
@@ -134,7 +143,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
     Map<String, Item> items = stored.isPresent() ? state.items() : Map.of();
     long lastVersion = stored.isPresent() ? state.lastVersion() : 0;
     state.begin(id, incarnation);
-    return new SwimCore(ProtocolConfig.from(config.protocol()), new Random(random.nextLong()), id,
+    return new SwimCore(ProtocolConfig.from(config.protocol(), sealed.overhead()), new Random(random.nextLong()), id,
         transport.localAddress(), incarnation, items, lastVersion, clock.nanoTime());
   }
 
@@ -155,6 +164,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
     transport.listen(UDP, this::onDatagram);
     transport.handle(TCP, this::onRequest);
     transport.handle(STORE, (from, payload) -> onLoop(() -> StoreRpc.serve(this, core, payload)));
+    sealed.handleEncryptedOnly(KEYRING, (from, payload) -> onLoop(() -> ClusterKeyring.serve(keyring, payload)));
     execute(this::scheduleWake);
     lifecycle.advanceTo(LifecycleState.RUNNING);
     log.info("convoy member {} started at {}", core.id(), transport.localAddress());
@@ -249,11 +259,15 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
     try {
       return WireCodec.decode(payload);
     } catch (MalformedMessageException e) {
-      malformed.incrementAndGet();
-      if (malformedLogged.compareAndSet(false, true)) {
-        log.warn("dropping malformed convoy message from {} (logged once; counted): {}", remote, e.getMessage());
-      }
+      noteMalformed(remote, e.getMessage());
       return null;
+    }
+  }
+
+  private void noteMalformed(HostPort remote, String why) {
+    malformed.incrementAndGet();
+    if (malformedLogged.compareAndSet(false, true)) {
+      log.warn("dropping malformed convoy message from {} (logged once; counted): {}", remote, why);
     }
   }
 
@@ -412,6 +426,11 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   public Store storeOf(NodeId owner) {
     Objects.requireNonNull(owner, "owner");
     return owner.equals(id()) ? localStore : new RemoteStore(this, owner);
+  }
+
+  @Override
+  public GossipKeyring keyring() {
+    return clusterKeyring;
   }
 
   @Override
@@ -574,6 +593,26 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   @Override
   public long droppedDatagrams() {
     return droppedDatagrams.get();
+  }
+
+  @Override
+  public long foreignClusterMessages() {
+    return sealed.foreignClusterMessages();
+  }
+
+  @Override
+  public long unauthenticatedMessages() {
+    return sealed.unauthenticatedMessages();
+  }
+
+  @Override
+  public long replayedMessages() {
+    return sealed.replayedMessages();
+  }
+
+  @Override
+  public long plaintextMessages() {
+    return sealed.plaintextMessages();
   }
 
   @Override

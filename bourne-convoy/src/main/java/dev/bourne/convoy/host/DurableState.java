@@ -2,6 +2,7 @@ package dev.bourne.convoy.host;
 
 import dev.bourne.common.id.NodeId;
 import dev.bourne.convoy.api.Item;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,6 +41,15 @@ public interface DurableState extends AutoCloseable {
 
   /** Records one own item and the version counter. */
   void saveItem(String key, Item item, long lastVersion);
+
+  /**
+   * The persisted gossip keyring as base64 keys, primary first; empty if none was ever saved. It is
+   * the group's, not the identity's: {@link #wipe()} keeps it.
+   */
+  List<String> keyring();
+
+  /** Records the gossip keyring, base64 keys, primary first (an empty list forgets it). */
+  void saveKeyring(List<String> keys);
 
   /** Forgets the identity and data (after an eviction: this id must never return). */
   void wipe();

@@ -58,7 +58,10 @@ public final class HostBuilder {
     return this;
   }
 
-  /** The member's only source of randomness (a new id, the core's seed, backoff jitter). */
+  /**
+   * The member's only source of randomness (a new id, the core's seed, backoff jitter) and of the nonces
+   * of encrypted messages: give a {@link java.security.SecureRandom} in production.
+   */
   public HostBuilder random(Random r) {
     random = Objects.requireNonNull(r, "random");
     return this;

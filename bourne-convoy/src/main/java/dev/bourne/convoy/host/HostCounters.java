@@ -13,6 +13,21 @@ public interface HostCounters {
   /** Messages dropped as malformed since start. */
   long malformedMessages();
 
+  /** Messages naming another cluster, dropped since start. */
+  long foreignClusterMessages();
+
+  /**
+   * Messages dropped since start as unauthenticated: no key of the keyring opened them (another
+   * key, or altered), or plaintext where encryption is required.
+   */
+  long unauthenticatedMessages();
+
+  /** Encrypted messages refused since start as replayed, or stamped too far from this member's clock. */
+  long replayedMessages();
+
+  /** Plaintext messages accepted since start: during a rollout, the members not yet encrypting. */
+  long plaintextMessages();
+
   /** Gossip updates the core refused as hostile or absurd since start. */
   long rejectedUpdates();
 

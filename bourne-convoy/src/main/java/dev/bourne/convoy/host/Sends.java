@@ -41,7 +41,10 @@ final class Sends {
       }
       f.whenComplete((ok, err) -> {
         if (err != null) {
-          node.execute(() -> node.core().sendFailed(node.now(), id));
+          node.execute(() -> {
+            node.core().sendFailed(node.now(), id);
+            node.process(node.core().drain()); // a failed TCP ping may end a probe, with a suspicion to spread
+          });
         }
       });
     } else {
@@ -49,11 +52,11 @@ final class Sends {
           .whenComplete((reply, err) -> node.execute(() -> {
             if (err != null) {
               node.core().sendFailed(node.now(), id);
-              return;
-            }
-            Message m = node.decode(to, reply);
-            if (m != null) {
-              node.core().receiveAnswer(node.now(), to, m);
+            } else {
+              Message m = node.decode(to, reply);
+              if (m != null) {
+                node.core().receiveAnswer(node.now(), to, m);
+              }
             }
             node.process(node.core().drain());
           }));

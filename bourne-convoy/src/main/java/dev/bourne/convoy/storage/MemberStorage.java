@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,6 +33,7 @@ public final class MemberStorage implements DurableState {
   private final Atomic.Long incarnation;
   private final Atomic.Long lastVersion;
   private final BTreeMap<String, byte[]> items;
+  private final Atomic.String keyring;
 
   private MemberStorage(DB db) {
     this.db = db;
@@ -39,6 +41,7 @@ public final class MemberStorage implements DurableState {
     this.incarnation = db.atomicLong("incarnation").createOrOpen();
     this.lastVersion = db.atomicLong("lastVersion").createOrOpen();
     this.items = db.treeMap("items", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+    this.keyring = db.atomicString("keyring").createOrOpen();
   }
 
   /**
@@ -121,6 +124,20 @@ public final class MemberStorage implements DurableState {
   public synchronized void saveItem(String key, Item item, long last) {
     items.put(key, encode(item));
     lastVersion.set(Math.max(lastVersion.get(), last));
+    db.commit();
+  }
+
+  /** The persisted gossip keyring, base64 keys, primary first; kept by {@link #wipe()}. */
+  @Override
+  public synchronized List<String> keyring() {
+    String s = keyring.get();
+    return s == null || s.isEmpty() ? List.of() : List.of(s.split(","));
+  }
+
+  /** Records the gossip keyring (base64 has no commas, so a comma separates the keys). */
+  @Override
+  public synchronized void saveKeyring(List<String> keys) {
+    keyring.set(String.join(",", keys));
     db.commit();
   }
 

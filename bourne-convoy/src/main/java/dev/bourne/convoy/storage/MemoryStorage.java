@@ -4,6 +4,7 @@ import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.host.DurableState;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -22,6 +23,7 @@ public final class MemoryStorage implements DurableState {
   private long lastVersion;
   private final TreeMap<String, Item> items;
   private boolean closed;
+  private List<String> keyring = List.of();
 
   /** An empty state, as on first start. */
   public MemoryStorage() {
@@ -37,7 +39,9 @@ public final class MemoryStorage implements DurableState {
 
   /** A new open instance holding what this one holds, as a restart reads its disk. */
   public MemoryStorage reopen() {
-    return new MemoryStorage(id, incarnation, lastVersion, new TreeMap<>(items));
+    MemoryStorage copy = new MemoryStorage(id, incarnation, lastVersion, new TreeMap<>(items));
+    copy.keyring = keyring;
+    return copy;
   }
 
   @Override
@@ -82,6 +86,17 @@ public final class MemoryStorage implements DurableState {
     checkOpen();
     items.put(key, item);
     lastVersion = Math.max(lastVersion, last);
+  }
+
+  @Override
+  public List<String> keyring() {
+    return keyring;
+  }
+
+  @Override
+  public void saveKeyring(List<String> keys) {
+    checkOpen();
+    keyring = List.copyOf(keys);
   }
 
   @Override

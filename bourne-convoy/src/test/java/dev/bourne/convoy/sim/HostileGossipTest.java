@@ -28,7 +28,7 @@ class HostileGossipTest {
 
   /** Sends {@code m} from the hostile peer as gossip (over the connection: some are too big for a datagram). */
   private static void gossip(InMemoryTransport evil, Node to, Message m) {
-    evil.send(to.address(), "convoy.udp", WireCodec.encode(m));
+    evil.send(to.address(), "convoy.udp", SimCluster.envelope(WireCodec.encode(m)));
   }
 
   @Test
@@ -56,7 +56,7 @@ class HostileGossipTest {
       gossip(evil, victim, new Message.Gossip(ghost, forged));
       gossip(evil, victim, new Message.Ack(424242, ghost, List.of()));
       gossip(evil, victim, new Message.Nack(1, ghost));
-      evil.call(victim.address(), "convoy.tcp", WireCodec.encode(new Message.Ping(1, ghost, ghost, List.of())),
+      evil.call(victim.address(), "convoy.tcp", SimCluster.envelope(WireCodec.encode(new Message.Ping(1, ghost, ghost, List.of()))),
           Duration.ofSeconds(1));
       c.advance(DELIVERY);
       assertTrue(victim.isUp());

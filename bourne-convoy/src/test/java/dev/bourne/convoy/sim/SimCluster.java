@@ -8,6 +8,7 @@ import dev.bourne.common.time.VirtualClock;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.GossipConfig;
+import dev.bourne.convoy.api.GossipSecurity;
 import dev.bourne.convoy.api.Item;
 import dev.bourne.convoy.api.Member;
 import dev.bourne.convoy.api.MemberState;
@@ -15,6 +16,7 @@ import dev.bourne.convoy.core.Message;
 import dev.bourne.convoy.host.HostBuilder;
 import dev.bourne.convoy.host.HostCounters;
 import dev.bourne.convoy.storage.MemoryStorage;
+import dev.bourne.convoy.wire.PacketSeal;
 import dev.bourne.convoy.wire.WireCodec;
 import dev.bourne.net.sim.InMemoryNetwork;
 import dev.bourne.net.sim.InMemoryTransport;
@@ -49,6 +51,7 @@ public final class SimCluster {
     MemoryStorage disk = new MemoryStorage();
     ConvoyHost host;
     HostCounters counters;
+    GossipSecurity security = defaultSecurity;
 
     Node(HostPort address) {
       this.address = address;
@@ -119,6 +122,7 @@ public final class SimCluster {
   private final InMemoryNetwork net;
   private final Workers workers = Workers.virtual(clock);
   private final GossipConfig protocol;
+  private GossipSecurity defaultSecurity = GossipSecurity.NONE;
   private final List<Node> nodes = new ArrayList<>();
   private final List<Consumer<EventAt>> listeners = new ArrayList<>();
   private final Set<HostPort> udpBlocked = new HashSet<>();
@@ -181,6 +185,16 @@ public final class SimCluster {
     return out;
   }
 
+  /** The security of nodes added from now on ({@link GossipSecurity#NONE} unless set). */
+  public void setDefaultSecurity(GossipSecurity security) {
+    defaultSecurity = security;
+  }
+
+  /** The security {@code n} runs with from its next (re)start: a rolling restart's configuration change. */
+  public void setSecurity(Node n, GossipSecurity security) {
+    n.security = security;
+  }
+
   /** Creates and starts a node, alone (a seed) until it joins or is joined. */
   public Node add() {
     return addAt(new HostPort("10.0." + (nodes.size() / 250) + "." + (nodes.size() % 250 + 1), 7946));
@@ -210,7 +224,7 @@ public final class SimCluster {
     SimTransport transport = new SimTransport(this, net.transport(n.address));
     // Not closed with the host: futures failed by its stop still complete through it.
     SerialExecutor callbacks = workers.serial("convoy-callbacks");
-    ConvoyConfig config = ConvoyConfig.local().bind(n.address).protocol(protocol).build();
+    ConvoyConfig config = ConvoyConfig.local().bind(n.address).protocol(protocol).security(n.security).build();
     n.host = HostBuilder.of(config).transport(transport).scheduler(clock).random(new Random(random.nextLong()))
         .state(n.disk).workers(workers).callbacks(callbacks).closeOnStop(transport)
         .start();
@@ -367,8 +381,11 @@ public final class SimCluster {
     if (!method.startsWith("convoy.udp") && !method.startsWith("convoy.tcp")) {
       return "store";
     }
+    if ((payload[0] & 0xFF) == PacketSeal.SEALED) {
+      return "encrypted";
+    }
     try {
-      Message m = WireCodec.decode(payload);
+      Message m = WireCodec.decode(java.util.Arrays.copyOfRange(payload, 2 + (payload[1] & 0xFF), payload.length));
       if (m instanceof Message.Gossip) {
         return "gossip";
       }
@@ -418,10 +435,18 @@ public final class SimCluster {
     }
     InMemoryTransport introducer = net.transport(new HostPort("10.255.255.254", 1));
     // Marked as a join reply: each node takes it as what a seed told it, old news to the others.
-    byte[] pushPull = WireCodec.encode(new Message.PushPull(true, true, NodeId.random(random), records, List.of()));
+    byte[] pushPull = envelope(WireCodec.encode(new Message.PushPull(true, true, NodeId.random(random), records, List.of())));
     for (Node x : nodes) {
       introducer.send(x.address, "convoy.udp", pushPull);
     }
+  }
+
+  /**
+   * {@code payload} in the plaintext envelope of a member with the default security (no cluster
+   * name): how a test hands the members hand-made messages.
+   */
+  public static byte[] envelope(byte[] payload) {
+    return new PacketSeal("").plain(payload);
   }
 
   void trace(String line) {
