@@ -27,8 +27,8 @@ class HostileGossipTest {
   private static final Duration DELIVERY = Duration.ofMillis(50);
 
   /** Sends {@code m} from the hostile peer as gossip (over the connection: some are too big for a datagram). */
-  private static void gossip(InMemoryTransport evil, Node to, Message m) {
-    evil.send(to.address(), "convoy.udp", SimCluster.envelope(WireCodec.encode(m)));
+  private static void gossip(SimCluster c, InMemoryTransport evil, Node to, Message m) {
+    evil.send(to.address(), "convoy.udp", c.envelope(WireCodec.encode(m)));
   }
 
   @Test
@@ -53,10 +53,10 @@ class HostileGossipTest {
       forged.add(new Update.ItemUpdate(other.id(), 1, "convoy:addr", new Item("evil", 99, false)));     // reserved key
       forged.add(new Update.ItemUpdate(ghost, 1, "k", new Item("v", 1, false)));                         // unknown owner
       forged.add(new Update.ItemUpdate(other.id(), 1, "k", new Item("v", 1L << 60, false)));             // absurd version
-      gossip(evil, victim, new Message.Gossip(ghost, forged));
-      gossip(evil, victim, new Message.Ack(424242, ghost, List.of()));
-      gossip(evil, victim, new Message.Nack(1, ghost));
-      evil.call(victim.address(), "convoy.tcp", SimCluster.envelope(WireCodec.encode(new Message.Ping(1, ghost, ghost, List.of()))),
+      gossip(c, evil, victim, new Message.Gossip(ghost, forged));
+      gossip(c, evil, victim, new Message.Ack(424242, ghost, List.of()));
+      gossip(c, evil, victim, new Message.Nack(1, ghost));
+      evil.call(victim.address(), "convoy.tcp", c.envelope(WireCodec.encode(new Message.Ping(1, ghost, ghost, List.of()))),
           Duration.ofSeconds(1));
       c.advance(DELIVERY);
       assertTrue(victim.isUp());
@@ -84,7 +84,7 @@ class HostileGossipTest {
       c.advance(Duration.ofSeconds(2));
       NodeId ghost = NodeId.random(new Random(seed));
       long inc = target.incarnation();
-      gossip(evil, victim, new Message.Gossip(ghost, List.of(
+      gossip(c, evil, victim, new Message.Gossip(ghost, List.of(
           new Update.Failed(target.id(), inc, ghost),
           new Update.ItemUpdate(target.id(), 1, "role", new Item("forged", 1000, false)))));
       assertTrue(c.runUntil(() -> c.converged() && c.nodes().stream()
@@ -105,7 +105,7 @@ class HostileGossipTest {
     for (int i = 0; i < 500; i++) {
       flood.add(new Update.Alive(NodeId.random(r), new HostPort("10.9." + (i / 200) + "." + (i % 200 + 1), 1), 1, 1));
     }
-    gossip(evil, n, new Message.Gossip(NodeId.random(r), flood));
+    gossip(c, evil, n, new Message.Gossip(NodeId.random(r), flood));
     c.advance(DELIVERY);
     assertTrue(n.isUp());
     assertEquals(50, n.counters().knownMembers());

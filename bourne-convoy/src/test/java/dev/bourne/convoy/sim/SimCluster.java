@@ -442,11 +442,16 @@ public final class SimCluster {
   }
 
   /**
-   * {@code payload} in the plaintext envelope of a member with the default security (no cluster
-   * name): how a test hands the members hand-made messages.
+   * {@code payload} in the envelope a member with the default security would send it in (sealed
+   * with its primary key when that encrypts): how a test hands the members hand-made messages.
    */
-  public static byte[] envelope(byte[] payload) {
-    return new PacketSeal("").plain(payload);
+  public byte[] envelope(byte[] payload) {
+    PacketSeal seal = new PacketSeal(defaultSecurity.clusterName());
+    if (!defaultSecurity.encryption().encrypts()) {
+      return seal.plain(payload);
+    }
+    return seal.seal(payload, new javax.crypto.spec.SecretKeySpec(defaultSecurity.keys().get(0).bytes(), "AES"), random,
+        clock.wallMillis());
   }
 
   void trace(String line) {

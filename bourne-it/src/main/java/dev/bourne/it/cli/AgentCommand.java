@@ -76,6 +76,27 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--request-timeout", paramLabel = "DURATION", description = "Deadline of each request (default 10s).")
   String requestTimeout;
 
+  @Option(names = "--cluster-name", paramLabel = "NAME",
+      description = "The cluster's name, carried by every gossip message; others' messages are dropped (default: empty).")
+  String clusterName;
+
+  @Option(names = "--gossip-key-file", paramLabel = "FILE",
+      description = "Gossip encryption keys, base64, one per line, primary first (keys as text only in --config, "
+          + "never as a flag: flags show in ps).")
+  String gossipKeyFile;
+
+  @Option(names = "--gossip-encryption", paramLabel = "STEP",
+      description = "off, accept, encrypt or require: the rollout steps from plaintext (default: require with keys, else off).")
+  String gossipEncryption;
+
+  @Option(names = "--gossip-keyring-override",
+      description = "Let the configured keys replace the keyring persisted in the data directory (which wins otherwise).")
+  boolean gossipKeyringOverride;
+
+  @Option(names = "--http-token-file", paramLabel = "FILE",
+      description = "A file holding the token HTTP writes and admin calls must bring as 'Authorization: Bearer'.")
+  String httpTokenFile;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -138,6 +159,13 @@ final class AgentCommand implements Callable<Integer> {
     put(m, "dead-after", deadAfter);
     put(m, "snapshot-every", snapshotEvery);
     put(m, "request-timeout", requestTimeout);
+    put(m, "cluster-name", clusterName);
+    put(m, "gossip-key-file", gossipKeyFile);
+    put(m, "gossip-encryption", gossipEncryption);
+    if (gossipKeyringOverride) {
+      m.put("gossip-keyring-override", "true");
+    }
+    put(m, "http-token-file", httpTokenFile);
     return m;
   }
 

@@ -18,10 +18,17 @@ final class ApiClient {
   private final String base;
   private final Duration timeout;
   private final HttpClient http;
+  private final java.util.Optional<String> token;
 
   ApiClient(String addr, Duration timeout) {
+    this(addr, timeout, java.util.Optional.empty());
+  }
+
+  /** @param token the bearer token sent with every request, if any */
+  ApiClient(String addr, Duration timeout, java.util.Optional<String> token) {
     this.base = addr.startsWith("http://") || addr.startsWith("https://") ? addr : "http://" + addr;
     this.timeout = timeout;
+    this.token = token;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
@@ -53,6 +60,7 @@ final class ApiClient {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
+    token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Answer(r.statusCode(), r.body());

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Run and use a Bourne node: gossip membership (Convoy), Raft groups formed by gossip (Kayak), "
         + "and a replicated key/value service.",
     subcommands = {AgentCommand.class, MembersCommand.class, GroupsCommand.class, StatusCommand.class,
-        KvCommand.class, CommandLine.HelpCommand.class})
+        KvCommand.class, KeyringCommand.class, CommandLine.HelpCommand.class})
 public final class Bourne implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

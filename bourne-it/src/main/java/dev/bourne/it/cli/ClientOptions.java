@@ -20,7 +20,25 @@ final class ClientOptions {
       description = "How long to wait for the node (default: ${DEFAULT-VALUE} s).")
   int timeoutSeconds;
 
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "A file holding the node's HTTP token, for writes and admin calls (default: $BOURNE_HTTP_TOKEN).")
+  java.nio.file.Path tokenFile;
+
   ApiClient client() {
-    return new ApiClient(addr, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+    return new ApiClient(addr, Duration.ofSeconds(Math.max(1, timeoutSeconds)), token());
+  }
+
+  /** The token from --token-file, else $BOURNE_HTTP_TOKEN, else none. Never a flag's text: that would show in ps. */
+  private java.util.Optional<String> token() {
+    if (tokenFile != null) {
+      try {
+        return java.util.Optional.of(java.nio.file.Files.readString(tokenFile).strip());
+      } catch (java.io.IOException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "cannot read --token-file " + tokenFile + ": " + e.getMessage());
+      }
+    }
+    String env = System.getenv("BOURNE_HTTP_TOKEN");
+    return env == null || env.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(env.strip());
   }
 }

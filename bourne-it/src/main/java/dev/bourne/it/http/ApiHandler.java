@@ -3,6 +3,10 @@ package dev.bourne.it.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bourne.common.error.ErrorCode;
+import dev.bourne.convoy.api.GossipKey;
+import dev.bourne.convoy.api.GossipKeyring;
+import dev.bourne.convoy.api.KeyringException;
+import dev.bourne.convoy.api.KeyringReport;
 import dev.bourne.it.kv.core.RequestId;
 import dev.bourne.it.kv.core.Versioned;
 import dev.bourne.it.metrics.KvMetrics;
@@ -51,14 +55,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String GROUPS = "/v1/groups";
   private static final int DEFAULT_LIST_LIMIT = 1000;
 
+  private static final String KEYRING = "/v1/keyring";
   private final Backend backend;
   private final KvMetrics metrics;
+  private final HttpAccess access;
   // Thread-safe once configured; shared by every connection.
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  ApiHandler(Backend backend, KvMetrics metrics) {
+  ApiHandler(Backend backend, KvMetrics metrics, HttpAccess access) {
     this.backend = backend;
     this.metrics = metrics;
+    this.access = access;
   }
 
   /** A response to send: a status, a content type and a body. */
@@ -84,7 +91,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path(); // decodes %XX; throws on a malformed escape
         op = operation(req.method(), path);
-        reply = route(req.method(), path, uri.parameters(), ByteBufUtil.getBytes(req.content()), req);
+        String[] refused = access.refusal(kind(req.method(), path), req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        reply = refused != null ? CompletableFuture.completedFuture(error(ErrorMapping.of(refused[0], refused[1])))
+            : route(req.method(), path, uri.parameters(), ByteBufUtil.getBytes(req.content()), req);
       }
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
@@ -106,6 +115,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, error(ErrorMapping.of("REQUEST_TOO_LARGE", "the request body is larger than " + limit + " bytes")), false);
   }
 
+  /** Reads are GETs outside the keyring; the keyring is admin; everything else writes. */
+  private static HttpAccess.Kind kind(HttpMethod method, String path) {
+    if (path.equals(KEYRING) || path.startsWith(KEYRING + "/")) {
+      return HttpAccess.Kind.ADMIN;
+    }
+    return method.equals(HttpMethod.GET) ? HttpAccess.Kind.READ : HttpAccess.Kind.WRITE;
+  }
+
   private static String operation(HttpMethod method, String path) {
     if (path.startsWith(KV + "/")) {
       return method.name().toLowerCase(java.util.Locale.ROOT);
@@ -114,7 +131,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return "list";
     }
     return switch (path) {
-      case "/v1/members", "/v1/groups", "/v1/status", "/metrics" -> path.substring(path.lastIndexOf('/') + 1);
+      case "/v1/members", "/v1/groups", "/v1/status", "/metrics", KEYRING -> path.substring(path.lastIndexOf('/') + 1);
       default -> path.startsWith(GROUPS + "/") && path.endsWith("/log") ? "log" : "other";
     };
   }
@@ -137,6 +154,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       return notAllowed(method, path, "GET, PUT, DELETE");
     }
+    if (path.startsWith(KEYRING + "/")) {
+      if (!method.equals(HttpMethod.POST)) {
+        return notAllowed(method, path, "POST");
+      }
+      return keyringChange(path.substring(KEYRING.length() + 1), body);
+    }
     if (!method.equals(HttpMethod.GET)) {
       return notAllowed(method, path, "GET");
     }
@@ -158,8 +181,48 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case GROUPS -> CompletableFuture.completedFuture(ok(backend.groups()));
       case "/v1/status" -> CompletableFuture.completedFuture(ok(backend.status()));
       case "/metrics" -> CompletableFuture.completedFuture(metricsText());
+      case KEYRING -> keyringReply(backend.keyring().list());
       default -> CompletableFuture.completedFuture(error(ErrorMapping.of("NOT_FOUND", "no such resource: " + path)));
     };
+  }
+
+  /** {@code POST /v1/keyring/{install,use,remove,rotate}} with {@code {"key": "<base64>"}}. */
+  private CompletableFuture<Reply> keyringChange(String op, byte[] body) {
+    GossipKey key;
+    try {
+      com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(body);
+      if (json == null || !json.path("key").isTextual()) {
+        throw new IllegalArgumentException("the body must be {\"key\": \"<base64 key>\"}");
+      }
+      key = GossipKey.parse(json.path("key").asText());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the body must be JSON: {\"key\": \"<base64 key>\"}");
+    }
+    GossipKeyring ring = backend.keyring();
+    return switch (op) {
+      case "install" -> keyringReply(ring.install(key));
+      case "use" -> keyringReply(ring.use(key));
+      case "remove" -> keyringReply(ring.remove(key));
+      case "rotate" -> keyringReply(ring.rotate(key));
+      default -> CompletableFuture.completedFuture(error(ErrorMapping.of("NOT_FOUND",
+          "no keyring operation '" + op + "' (install, use, remove, rotate)")));
+    };
+  }
+
+  /** The report, or for an operation that did not reach every member its error with the report. */
+  private CompletableFuture<Reply> keyringReply(CompletableFuture<KeyringReport> f) {
+    return f.handle((report, err) -> {
+      if (err == null) {
+        return ok(Views.KeyringInfo.of(report));
+      }
+      Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+      if (c instanceof KeyringException k) {
+        ErrorMapping.Mapped m = ErrorMapping.map(k);
+        return new Reply(m.status(), m.info().code(), "application/json",
+            write(new Views.KeyringErrorBody(m.info(), Views.KeyringInfo.of(k.report()))), null);
+      }
+      return error(ErrorMapping.map(c));
+    });
   }
 
   private Reply metricsText() {

@@ -32,6 +32,9 @@ public interface Backend {
   /** Each group this node takes part in. */
   List<Views.GroupInfo> groups();
 
+  /** The cluster's gossip keyring, changed on every active member at once. */
+  dev.bourne.convoy.api.GossipKeyring keyring();
+
   /** The node's own state. */
   Views.StatusInfo status();
 

@@ -2,6 +2,7 @@ package dev.bourne.it.http;
 
 import dev.bourne.common.error.BourneException;
 import dev.bourne.common.error.ErrorCode;
+import dev.bourne.convoy.api.ConvoyException;
 import dev.bourne.it.kv.KvException;
 import dev.bourne.kayak.api.EntryTooLargeException;
 import dev.bourne.kayak.api.NoLeaderException;
@@ -35,7 +36,11 @@ final class ErrorMapping {
       Map.entry("REQUEST_TOO_LARGE", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
       Map.entry(KvException.REQUEST_ID_REUSED.name(), HttpResponseStatus.CONFLICT),
       Map.entry(dev.bourne.it.kv.host.GroupStore.REPLICA_FAILED.name(), HttpResponseStatus.INTERNAL_SERVER_ERROR),
-      Map.entry("METHOD_NOT_ALLOWED", HttpResponseStatus.METHOD_NOT_ALLOWED));
+      Map.entry("METHOD_NOT_ALLOWED", HttpResponseStatus.METHOD_NOT_ALLOWED),
+      Map.entry("UNAUTHENTICATED", HttpResponseStatus.UNAUTHORIZED),
+      Map.entry("FORBIDDEN", HttpResponseStatus.FORBIDDEN),
+      Map.entry(ConvoyException.KEYRING_INCOMPLETE.name(), HttpResponseStatus.BAD_GATEWAY),
+      Map.entry(ConvoyException.ENCRYPTION_OFF.name(), HttpResponseStatus.CONFLICT));
 
   private ErrorMapping() {}
 

@@ -35,15 +35,20 @@ public final class HttpApi implements AutoCloseable {
     this.channel = channel;
   }
 
+  /** {@link #start(HostPort, Backend, KvMetrics, HttpAccess)} with every call open. */
+  public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics) {
+    return start(bind, backend, metrics, HttpAccess.OPEN);
+  }
+
   /**
-   * Listens on {@code bind} and serves {@code backend}.
+   * Listens on {@code bind} and serves {@code backend}, refusing what {@code access} does not allow.
    *
    * @throws UncheckedIOException if the address cannot be bound
    */
-  public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics) {
+  public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics, HttpAccess access) {
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
     EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("http", true));
-    ApiHandler handler = new ApiHandler(backend, metrics);
+    ApiHandler handler = new ApiHandler(backend, metrics, access);
     try {
       Channel ch = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
           .option(ChannelOption.SO_BACKLOG, 1024)

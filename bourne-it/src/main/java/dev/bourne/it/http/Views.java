@@ -102,4 +102,22 @@ public final class Views {
   /** The inside of {@link ErrorBody}; absent fields are left out. */
   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record ErrorInfo(String code, String message, Long currentVersion, Long retryAfterMs) {}
+
+  /**
+   * A keyring operation's report: each member that answered with its key fingerprints (primary
+   * first), the active members that did not (with why), and the members not asked (not active).
+   */
+  public record KeyringInfo(String operation, Map<String, List<String>> keys, Map<String, String> failures,
+      List<String> notAsked) {
+    static KeyringInfo of(dev.bourne.convoy.api.KeyringReport r) {
+      Map<String, List<String>> keys = new java.util.TreeMap<>();
+      r.keys().forEach((id, k) -> keys.put(id.toString(), k));
+      Map<String, String> failures = new java.util.TreeMap<>();
+      r.failures().forEach((id, f) -> failures.put(id.toString(), f));
+      return new KeyringInfo(r.operation(), keys, failures, r.notAsked().stream().map(Object::toString).toList());
+    }
+  }
+
+  /** The error of a keyring operation that did not reach every member, with its report. */
+  public record KeyringErrorBody(ErrorInfo error, KeyringInfo report) {}
 }

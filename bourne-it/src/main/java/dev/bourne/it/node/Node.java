@@ -7,6 +7,7 @@ import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.MemberState;
 import dev.bourne.it.http.Backend;
+import dev.bourne.it.http.HttpAccess;
 import dev.bourne.it.http.HttpApi;
 import dev.bourne.it.http.Views;
 import dev.bourne.it.kv.KvException;
@@ -116,7 +117,7 @@ public final class Node implements Backend, AutoCloseable {
         case "local" -> ConvoyConfig.local();
         default -> ConvoyConfig.lan();
       };
-      cc.bind(t.localAddress()).dataDir(config.dataDir().resolve("convoy"));
+      cc.bind(t.localAddress()).dataDir(config.dataDir().resolve("convoy")).security(config.security().gossip());
       config.advertise().ifPresent(cc::advertise);
       c = Convoy.start(cc.build(), t);
       g = KayakGroups.on(c, t);
@@ -140,7 +141,8 @@ public final class Node implements Backend, AutoCloseable {
     registerGauges();
     HttpApi api;
     try {
-      api = HttpApi.start(config.http(), this, new KvMetrics(registry));
+      api = HttpApi.start(config.http(), this, new KvMetrics(registry),
+          new HttpAccess(config.security().httpToken(), config.security().adminAllowedWithoutToken()));
     } catch (RuntimeException e) {
       groups.close();
       convoy.shutdown();
@@ -434,6 +436,11 @@ public final class Node implements Backend, AutoCloseable {
           h.log().snapshot().map(Snapshot::index).orElse(0L), store == null ? 0 : store.keys()));
     }
     return out;
+  }
+
+  @Override
+  public dev.bourne.convoy.api.GossipKeyring keyring() {
+    return convoy.keyring();
   }
 
   @Override

@@ -27,10 +27,11 @@ import java.util.Optional;
  * @param deadAfter how long a member must stay failed before autopilot removes it — {@code dead-after}
  * @param snapshotEvery compact each group after this many entries — {@code snapshot-every}
  * @param requestTimeout how long a request may take before it fails — {@code request-timeout}
+ * @param security the cluster name, gossip encryption and the HTTP token ({@link NodeSecurity})
  */
 public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostPort> join, int expect, Path dataDir,
     HostPort http, int dataGroups, String gossip, Duration stabilization, Duration deadAfter, long snapshotEvery,
-    Duration requestTimeout) {
+    Duration requestTimeout, NodeSecurity security) {
 
   /** The gossip profiles. */
   public static final List<String> GOSSIP_PROFILES = List.of("lan", "wan", "local");
@@ -49,6 +50,7 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
     ConfigCheck.positive(deadAfter, "dead-after");
     ConfigCheck.inRange(snapshotEvery, 10, 100_000_000, "snapshot-every");
     ConfigCheck.positive(requestTimeout, "request-timeout");
+    ConfigCheck.notNull(security, "security");
     ConfigCheck.require(advertise.isPresent() || !bind.isWildcard(), "advertise", null,
         "must be set when binding to the wildcard address " + bind + " (peers need a routable address)");
     ConfigCheck.require(bind.port() == 0 || http.port() != bind.port() || !http.host().equals(bind.host()), "http",
@@ -63,7 +65,7 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
   /**
    * Builds a {@link NodeConfig}. Defaults: bind 127.0.0.1:7946, no join, expect 3, HTTP on
    * 127.0.0.1:8500, 2 data groups, LAN gossip, 10 s stabilization, dead after 30 s, snapshot every
-   * 10,000 entries, 10 s request timeout.
+   * 10,000 entries, 10 s request timeout, no security ({@link NodeSecurity#NONE}).
    */
   public static final class Builder {
     private final Path dataDir;
@@ -78,6 +80,7 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
     private Duration deadAfter = Duration.ofSeconds(30);
     private long snapshotEvery = 10_000;
     private Duration requestTimeout = Duration.ofSeconds(10);
+    private NodeSecurity security = NodeSecurity.NONE;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -116,10 +119,13 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
     /** @see NodeConfig#requestTimeout() */
     public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
 
+    /** @see NodeConfig#security() */
+    public Builder security(NodeSecurity v) { security = v; return this; }
+
     /** @throws ConfigException naming the first bad key */
     public NodeConfig build() {
       return new NodeConfig(bind, advertise, join, expect, dataDir, http, dataGroups, gossip, stabilization, deadAfter,
-          snapshotEvery, requestTimeout);
+          snapshotEvery, requestTimeout, security);
     }
   }
 }

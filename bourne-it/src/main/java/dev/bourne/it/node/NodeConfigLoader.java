@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.config.Settings;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.convoy.api.GossipEncryption;
+import dev.bourne.convoy.api.GossipKey;
+import dev.bourne.convoy.api.GossipSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +32,8 @@ import java.util.Optional;
 public final class NodeConfigLoader {
   /** Every key a configuration file or the flags may set. */
   public static final List<String> KEYS = List.of("bind", "advertise", "join", "expect", "data-dir", "http",
-      "data-groups", "gossip", "stabilization", "dead-after", "snapshot-every", "request-timeout");
+      "data-groups", "gossip", "stabilization", "dead-after", "snapshot-every", "request-timeout", "cluster-name",
+      "gossip-encryption", "gossip-keys", "gossip-key-file", "gossip-keyring-override", "http-token", "http-token-file");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +73,70 @@ public final class NodeConfigLoader {
     if (s.has("advertise")) {
       b.advertise(s.address("advertise", null));
     }
+    b.security(security(s));
     return b.build();
+  }
+
+  /**
+   * The security keys. Keys come from {@code gossip-keys} (base64, primary first, separated by
+   * commas) or {@code gossip-key-file} (one base64 key per line, primary first), not both; with keys,
+   * {@code gossip-encryption} defaults to {@code require}. The token comes from {@code http-token}
+   * or {@code http-token-file}, not both.
+   */
+  private static NodeSecurity security(Settings s) {
+    if (s.has("gossip-keys") && s.has("gossip-key-file")) {
+      throw new ConfigException("gossip-keys", "(hidden)", "give gossip-keys or gossip-key-file, not both");
+    }
+    List<GossipKey> keys = new ArrayList<>();
+    String keyText = s.has("gossip-key-file") ? readSecret(s, "gossip-key-file").replace('\n', ',')
+        : s.string("gossip-keys", "");
+    String keyKey = s.has("gossip-key-file") ? "gossip-key-file" : "gossip-keys";
+    for (String part : keyText.split(",")) {
+      if (!part.isBlank()) {
+        try {
+          keys.add(GossipKey.parse(part.strip()));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(keyKey, "(hidden)", e.getMessage());
+        }
+      }
+    }
+    String mode = s.string("gossip-encryption", keys.isEmpty() ? "off" : "require").strip();
+    GossipEncryption encryption;
+    try {
+      encryption = GossipEncryption.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("gossip-encryption", mode, "must be one of off, accept, encrypt, require");
+    }
+    GossipSecurity gossip;
+    try {
+      gossip = new GossipSecurity(s.string("cluster-name", "").strip(), encryption, keys,
+          s.bool("gossip-keyring-override", false));
+    } catch (ConfigException e) {
+      // The library names its own fields; say it with this file's keys.
+      String key = switch (e.key()) {
+        case "security.clusterName" -> "cluster-name";
+        case "security.encryption" -> "gossip-encryption";
+        default -> keyKey;
+      };
+      throw new ConfigException(key, "(see message)", e.getMessage());
+    }
+    if (s.has("http-token") && s.has("http-token-file")) {
+      throw new ConfigException("http-token", "(hidden)", "give http-token or http-token-file, not both");
+    }
+    Optional<String> token = s.has("http-token-file") ? Optional.of(readSecret(s, "http-token-file").strip())
+        : s.has("http-token") ? Optional.of(s.string("http-token", "").strip()) : Optional.empty();
+    return new NodeSecurity(gossip, token);
+  }
+
+  private static String readSecret(Settings s, String key) {
+    String file = s.string(key, "");
+    try {
+      return Files.readString(Path.of(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(key, file, "no such file");
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw new ConfigException(key, file, "cannot be read: " + e.getMessage());
+    }
   }
 
   private static Path path(String text) {

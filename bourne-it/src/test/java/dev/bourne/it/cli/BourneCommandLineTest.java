@@ -27,7 +27,9 @@ class BourneCommandLineTest {
   void everyCommandDescribesItself() {
     for (String[] cmd : new String[][] {{"--help"}, {"agent", "--help"}, {"members", "--help"}, {"groups", "--help"},
         {"status", "--help"}, {"kv", "--help"}, {"kv", "get", "--help"}, {"kv", "put", "--help"},
-        {"kv", "cas", "--help"}, {"kv", "delete", "--help"}, {"kv", "list", "--help"}}) {
+        {"kv", "cas", "--help"}, {"kv", "delete", "--help"}, {"kv", "list", "--help"}, {"keyring", "--help"},
+        {"keyring", "list", "--help"}, {"keyring", "install", "--help"}, {"keyring", "use", "--help"},
+        {"keyring", "remove", "--help"}, {"keyring", "rotate", "--help"}, {"keyring", "generate", "--help"}}) {
       Run r = run(cmd);
       assertEquals(0, r.code(), String.join(" ", cmd));
       assertTrue(r.out().startsWith("Usage: bourne"), r.out());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.convoy.api.GossipKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,5 +73,42 @@ class NodeConfigLoaderTest {
     assertEquals("data-dir", e.key());
     e = assertThrows(ConfigException.class, () -> NodeConfigLoader.load(Optional.of(dir.resolve("none.json")), Map.of()));
     assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+  }
+
+  @Test
+  void securityComesFromKeysOrAKeyFileAndATokenFile() throws Exception {
+    GossipKey k1 = GossipKey.generate(new java.security.SecureRandom());
+    GossipKey k2 = GossipKey.generate(new java.security.SecureRandom());
+    Path keys = dir.resolve("keys");
+    Files.writeString(keys, k1.toBase64() + "\n" + k2.toBase64() + "\n");
+    Path token = dir.resolve("token");
+    Files.writeString(token, "a-long-enough-token-1234\n");
+    NodeConfig c = NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a", "cluster-name", "prod-1",
+        "gossip-key-file", keys.toString(), "http-token-file", token.toString()));
+    assertEquals("prod-1", c.security().gossip().clusterName());
+    assertEquals(List.of(k1, k2), c.security().gossip().keys());
+    assertEquals(dev.bourne.convoy.api.GossipEncryption.REQUIRE, c.security().gossip().encryption(), "keys mean require");
+    assertEquals(Optional.of("a-long-enough-token-1234"), c.security().httpToken());
+    assertTrue(!c.security().toString().contains("a-long-enough") && !c.toString().contains(k1.toBase64()),
+        "secrets never show in the configuration's text");
+    NodeConfig rollout = NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a",
+        "gossip-keys", k1.toBase64(), "gossip-encryption", "accept"));
+    assertEquals(dev.bourne.convoy.api.GossipEncryption.ACCEPT, rollout.security().gossip().encryption());
+    assertEquals(dev.bourne.convoy.api.GossipEncryption.OFF,
+        NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a")).security().gossip().encryption());
+  }
+
+  @Test
+  void badSecuritySettingsNameTheirKey() {
+    bad(Map.of("data-dir", "/tmp/a", "cluster-name", "two words"), "cluster-name");
+    bad(Map.of("data-dir", "/tmp/a", "gossip-keys", "not-base64!"), "gossip-keys");
+    bad(Map.of("data-dir", "/tmp/a", "gossip-keys", "AAAA"), "gossip-keys");
+    bad(Map.of("data-dir", "/tmp/a", "gossip-encryption", "require"), "gossip-keys");
+    bad(Map.of("data-dir", "/tmp/a", "gossip-encryption", "sometimes"), "gossip-encryption");
+    bad(Map.of("data-dir", "/tmp/a", "gossip-key-file", dir.resolve("none").toString()), "gossip-key-file");
+    bad(Map.of("data-dir", "/tmp/a", "http-token", "short"), "http-token");
+    ConfigException e = bad(Map.of("data-dir", "/tmp/a", "http-token", "x".repeat(20), "http-token-file", "/tmp/t"),
+        "http-token");
+    assertTrue(e.getMessage().contains("not both"), e.getMessage());
   }
 }
