@@ -125,6 +125,7 @@ public final class Convoy {
         .connectTimeout(config.requestTimeout())
         .ioThreads(1);
     config.advertise().ifPresent(b::advertise);
+    config.tls().ifPresent(b::tls);
     return NettyTransport.start(b.build());
   }
 }

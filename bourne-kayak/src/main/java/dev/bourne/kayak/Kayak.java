@@ -63,7 +63,9 @@ public final class Kayak {
   private static Transport transport(KayakConfig config) {
     int frame = Math.max(TransportConfig.DEFAULT_MAX_FRAME_BYTES,
         Math.max(config.maxBytesPerMessage(), config.snapshotChunkBytes()) * 2 + (64 << 10));
-    return NettyTransport.start(TransportConfig.builder().bind(config.bind()).maxFrameBytes(frame).build());
+    TransportConfig.Builder b = TransportConfig.builder().bind(config.bind()).maxFrameBytes(frame);
+    config.tls().ifPresent(b::tls);
+    return NettyTransport.start(b.build());
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.bourne.common.config.ConfigCheck;
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.retry.Backoff;
+import dev.bourne.net.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param listenerQueue events buffered per listener before it is told it lagged
  * @param tickInterval how often the host ticks the protocol core
  * @param security the cluster name and gossip encryption ({@link GossipSecurity#NONE} by default)
+ * @param tls mutual TLS on the TCP side of the member's own transport ({@link dev.bourne.convoy.Convoy}
+ *     starts one unless given one); the UDP side is protected by {@code security}'s encryption
  */
 public record ConvoyConfig(
     HostPort bind,
@@ -39,7 +42,8 @@ public record ConvoyConfig(
     Duration leaveTimeout,
     int listenerQueue,
     Duration tickInterval,
-    GossipSecurity security) {
+    GossipSecurity security,
+    Optional<TlsConfig> tls) {
 
   /** Validates. @throws ConfigException naming the first bad key */
   public ConvoyConfig {
@@ -59,6 +63,7 @@ public record ConvoyConfig(
     ConfigCheck.inRange(listenerQueue, 1, 1_000_000, "listenerQueue");
     ConfigCheck.positive(tickInterval, "tickInterval");
     ConfigCheck.notNull(security, "security");
+    ConfigCheck.notNull(tls, "tls");
     ConfigCheck.require(tickInterval.compareTo(protocol.gossipInterval()) <= 0, "tickInterval", tickInterval,
         "must not exceed the gossip interval " + protocol.gossipInterval());
   }
@@ -97,6 +102,7 @@ public record ConvoyConfig(
     private int listenerQueue = 1024;
     private Duration tickInterval;
     private GossipSecurity security = GossipSecurity.NONE;
+    private TlsConfig tls;
 
     private Builder(GossipConfig protocol, Duration requestTimeout, Duration tickInterval) {
       this.protocol = protocol;
@@ -128,10 +134,14 @@ public record ConvoyConfig(
     /** Cluster name and gossip encryption (default {@link GossipSecurity#NONE}). */
     public Builder security(GossipSecurity v) { security = Objects.requireNonNull(v, "security"); return this; }
 
+    /** Mutual TLS for the member's own transport's TCP (default: none). */
+    public Builder tls(TlsConfig v) { tls = Objects.requireNonNull(v, "tls"); return this; }
+
     /** @throws ConfigException if a value is invalid */
     public ConvoyConfig build() {
       return new ConvoyConfig(bind, Optional.ofNullable(advertise), Optional.ofNullable(dataDir), protocol,
-          joinAttempts, joinBackoff, requestTimeout, leaveTimeout, listenerQueue, tickInterval, security);
+          joinAttempts, joinBackoff, requestTimeout, leaveTimeout, listenerQueue, tickInterval, security,
+          Optional.ofNullable(tls));
     }
   }
 }

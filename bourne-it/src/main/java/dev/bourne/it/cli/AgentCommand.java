@@ -97,6 +97,21 @@ final class AgentCommand implements Callable<Integer> {
       description = "A file holding the token HTTP writes and admin calls must bring as 'Authorization: Bearer'.")
   String httpTokenFile;
 
+  @Option(names = "--tls-cert-chain", paramLabel = "FILE",
+      description = "This node's certificate chain (PEM): mutual TLS between nodes, and HTTPS for the API.")
+  String tlsCertChain;
+
+  @Option(names = "--tls-private-key", paramLabel = "FILE", description = "This node's private key (PKCS#8 PEM).")
+  String tlsPrivateKey;
+
+  @Option(names = "--tls-trusted-certs", paramLabel = "FILE",
+      description = "The certificates (usually one CA, PEM) whose holders may connect as nodes.")
+  String tlsTrustedCerts;
+
+  @Option(names = "--tls-reload", paramLabel = "DURATION",
+      description = "How often the TLS files are checked for renewal (default 1m).")
+  String tlsReload;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -166,6 +181,10 @@ final class AgentCommand implements Callable<Integer> {
       m.put("gossip-keyring-override", "true");
     }
     put(m, "http-token-file", httpTokenFile);
+    put(m, "tls-cert-chain", tlsCertChain);
+    put(m, "tls-private-key", tlsPrivateKey);
+    put(m, "tls-trusted-certs", tlsTrustedCerts);
+    put(m, "tls-reload", tlsReload);
     return m;
   }
 

@@ -21,15 +21,21 @@ final class ApiClient {
   private final java.util.Optional<String> token;
 
   ApiClient(String addr, Duration timeout) {
-    this(addr, timeout, java.util.Optional.empty());
+    this(addr, timeout, java.util.Optional.empty(), java.util.Optional.empty());
   }
 
-  /** @param token the bearer token sent with every request, if any */
-  ApiClient(String addr, Duration timeout, java.util.Optional<String> token) {
+  /**
+   * @param token the bearer token sent with every request, if any
+   * @param caFile PEM certificates to trust for HTTPS instead of the JDK's trust store, if any
+   * @throws IllegalArgumentException if the certificates cannot be read
+   */
+  ApiClient(String addr, Duration timeout, java.util.Optional<String> token, java.util.Optional<java.nio.file.Path> caFile) {
     this.base = addr.startsWith("http://") || addr.startsWith("https://") ? addr : "http://" + addr;
     this.timeout = timeout;
     this.token = token;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+    caFile.ifPresent(f -> b.sslContext(trusting(f)));
+    this.http = b.build();
   }
 
   /** The node's answer: its status and JSON body (or text, for {@code /metrics}). */
@@ -69,6 +75,29 @@ final class ApiClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Unreachable("interrupted");
+    }
+  }
+
+  /** A TLS context that trusts exactly the certificates in {@code pem}. */
+  static javax.net.ssl.SSLContext trusting(java.nio.file.Path pem) {
+    try (var in = java.nio.file.Files.newInputStream(pem)) {
+      java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + i++, c);
+      }
+      if (i == 0) {
+        throw new IllegalArgumentException("no certificate in " + pem);
+      }
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read the certificates in " + pem + ": " + e.getMessage(), e);
     }
   }
 

@@ -24,8 +24,13 @@ final class ClientOptions {
       description = "A file holding the node's HTTP token, for writes and admin calls (default: $BOURNE_HTTP_TOKEN).")
   java.nio.file.Path tokenFile;
 
+  @Option(names = "--ca-file", paramLabel = "FILE",
+      description = "PEM certificates to trust for an https:// --addr (default: the JDK's trust store).")
+  java.nio.file.Path caFile;
+
   ApiClient client() {
-    return new ApiClient(addr, Duration.ofSeconds(Math.max(1, timeoutSeconds)), token());
+    return new ApiClient(addr, Duration.ofSeconds(Math.max(1, timeoutSeconds)), token(),
+        java.util.Optional.ofNullable(caFile));
   }
 
   /** The token from --token-file, else $BOURNE_HTTP_TOKEN, else none. Never a flag's text: that would show in ps. */

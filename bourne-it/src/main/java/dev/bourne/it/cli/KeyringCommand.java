@@ -141,7 +141,8 @@ final class KeyringCommand implements Runnable {
   }
 
   /** {@code keyring generate}: a new key, made here. */
-  @Command(name = "generate", description = "Print a new random 32-byte key (AES-256), base64. Asks no node.")
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Print a new random 32-byte key (AES-256), base64. Asks no node.")
   static final class Generate implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package dev.bourne.it.http;
 
 import dev.bourne.common.net.HostPort;
 import dev.bourne.it.metrics.KvMetrics;
+import dev.bourne.net.TlsConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,9 +13,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * refused with 413 by the codec.
  */
 public final class HttpApi implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
   private static final int MAX_REQUEST_BYTES = 1 << 20;
 
   private final EventLoopGroup boss;
@@ -35,20 +40,29 @@ public final class HttpApi implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** {@link #start(HostPort, Backend, KvMetrics, HttpAccess)} with every call open. */
+  /** {@link #start(HostPort, Backend, KvMetrics, HttpAccess, Optional)} with every call open, in plain HTTP. */
   public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics) {
-    return start(bind, backend, metrics, HttpAccess.OPEN);
+    return start(bind, backend, metrics, HttpAccess.OPEN, Optional.empty());
   }
 
   /**
-   * Listens on {@code bind} and serves {@code backend}, refusing what {@code access} does not allow.
+   * Listens on {@code bind} and serves {@code backend}, refusing what {@code access} does not allow;
+   * with {@code tls}, over HTTPS with its certificate (clients are not asked for one), the files
+   * loaded again when they change if the material says so.
    *
    * @throws UncheckedIOException if the address cannot be bound
+   * @throws dev.bourne.common.config.ConfigException if the TLS material cannot be loaded
    */
-  public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics, HttpAccess access) {
+  public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics, HttpAccess access,
+      Optional<TlsConfig> tls) {
+    ServerTls serverTls = tls.map(ServerTls::new).orElse(null);
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
     EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("http", true));
     ApiHandler handler = new ApiHandler(backend, metrics, access);
+    if (serverTls != null) {
+      serverTls.tls.reloadEvery().ifPresent(every -> workers.next().scheduleWithFixedDelay(serverTls::reloadIfChanged,
+          every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
+    }
     try {
       Channel ch = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
           .option(ChannelOption.SO_BACKLOG, 1024)
@@ -56,6 +70,9 @@ public final class HttpApi implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
+              if (serverTls != null) {
+                c.pipeline().addLast(serverTls.context.newHandler(c.alloc()));
+              }
               c.pipeline().addLast(new HttpServerCodec(), new JsonRefusingAggregator(MAX_REQUEST_BYTES), handler);
             }
           })
@@ -66,6 +83,44 @@ public final class HttpApi implements AutoCloseable {
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw new UncheckedIOException("cannot listen for HTTP on " + bind + ": " + e.getMessage(),
           e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+    }
+  }
+
+  /** The API's server-side TLS: a context built from the PEM files, rebuilt when they change. */
+  private static final class ServerTls {
+    final TlsConfig tls;
+    volatile SslContext context;
+    private volatile String stamp;
+
+    ServerTls(TlsConfig tls) {
+      this.tls = tls;
+      this.stamp = tls.fileStamp();
+      this.context = build(tls);
+    }
+
+    static SslContext build(TlsConfig tls) {
+      try {
+        if (tls.keyManager().isPresent()) {
+          return SslContextBuilder.forServer(tls.keyManager().get()).build();
+        }
+        return SslContextBuilder.forServer(tls.certChain().get().toFile(), tls.privateKey().get().toFile()).build();
+      } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+        throw new dev.bourne.common.config.ConfigException("tls-cert-chain", tls, "cannot load TLS material: " + e.getMessage());
+      }
+    }
+
+    void reloadIfChanged() {
+      String now = tls.fileStamp();
+      if (now.equals(stamp)) {
+        return;
+      }
+      stamp = now;
+      try {
+        context = build(tls);
+        LOG.info("HTTP API: TLS material loaded again ({})", tls);
+      } catch (RuntimeException e) {
+        LOG.warn("HTTP API: the TLS files changed but cannot be loaded; keeping the old material: {}", e.getMessage());
+      }
     }
   }
 

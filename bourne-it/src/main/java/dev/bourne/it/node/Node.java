@@ -110,8 +110,10 @@ public final class Node implements Backend, AutoCloseable {
     ConvoyHost c = null;
     KayakGroups g = null;
     try {
-      t = NettyTransport.start(TransportConfig.builder().bind(config.bind()).maxDatagramPayload(1400)
-          .maxFrameBytes(4 << 20).metrics(new PrometheusMetrics(registry)).build());
+      TransportConfig.Builder tb = TransportConfig.builder().bind(config.bind()).maxDatagramPayload(1400)
+          .maxFrameBytes(4 << 20).metrics(new PrometheusMetrics(registry));
+      config.security().tls().ifPresent(tb::tls);
+      t = NettyTransport.start(tb.build());
       ConvoyConfig.Builder cc = switch (config.gossip()) {
         case "wan" -> ConvoyConfig.wan();
         case "local" -> ConvoyConfig.local();
@@ -142,7 +144,8 @@ public final class Node implements Backend, AutoCloseable {
     HttpApi api;
     try {
       api = HttpApi.start(config.http(), this, new KvMetrics(registry),
-          new HttpAccess(config.security().httpToken(), config.security().adminAllowedWithoutToken()));
+          new HttpAccess(config.security().httpToken(), config.security().adminAllowedWithoutToken()),
+          config.security().tls());
     } catch (RuntimeException e) {
       groups.close();
       convoy.shutdown();

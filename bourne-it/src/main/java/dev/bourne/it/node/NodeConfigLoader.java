@@ -9,6 +9,7 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.convoy.api.GossipEncryption;
 import dev.bourne.convoy.api.GossipKey;
 import dev.bourne.convoy.api.GossipSecurity;
+import dev.bourne.net.TlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,7 +34,8 @@ public final class NodeConfigLoader {
   /** Every key a configuration file or the flags may set. */
   public static final List<String> KEYS = List.of("bind", "advertise", "join", "expect", "data-dir", "http",
       "data-groups", "gossip", "stabilization", "dead-after", "snapshot-every", "request-timeout", "cluster-name",
-      "gossip-encryption", "gossip-keys", "gossip-key-file", "gossip-keyring-override", "http-token", "http-token-file");
+      "gossip-encryption", "gossip-keys", "gossip-key-file", "gossip-keyring-override", "http-token", "http-token-file",
+      "tls-cert-chain", "tls-private-key", "tls-trusted-certs", "tls-reload");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -125,7 +127,43 @@ public final class NodeConfigLoader {
     }
     Optional<String> token = s.has("http-token-file") ? Optional.of(readSecret(s, "http-token-file").strip())
         : s.has("http-token") ? Optional.of(s.string("http-token", "").strip()) : Optional.empty();
-    return new NodeSecurity(gossip, token);
+    return new NodeSecurity(gossip, token, tls(s));
+  }
+
+  /** TLS from the three PEM files (all or none), checked again every {@code tls-reload} (default 1m). */
+  private static Optional<TlsConfig> tls(Settings s) {
+    List<String> keys = List.of("tls-cert-chain", "tls-private-key", "tls-trusted-certs");
+    long given = keys.stream().filter(s::has).count();
+    if (given == 0) {
+      if (s.has("tls-reload")) {
+        throw new ConfigException("tls-reload", s.string("tls-reload", ""), "needs tls-cert-chain, tls-private-key and tls-trusted-certs");
+      }
+      return Optional.empty();
+    }
+    for (String k : keys) {
+      if (!s.has(k)) {
+        throw new ConfigException(k, null, "is required with the other tls- settings");
+      }
+    }
+    TlsConfig tls;
+    try {
+      tls = TlsConfig.pem(Path.of(s.string("tls-cert-chain", "")), Path.of(s.string("tls-private-key", "")),
+          Path.of(s.string("tls-trusted-certs", "")));
+    } catch (ConfigException e) {
+      String key = switch (e.key()) {
+        case "net.tls.cert-chain" -> "tls-cert-chain";
+        case "net.tls.private-key" -> "tls-private-key";
+        default -> "tls-trusted-certs";
+      };
+      throw new ConfigException(key, s.string(key, ""), "is not a readable file");
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException("tls-cert-chain", e.getInput(), "not a valid path: " + e.getReason());
+    }
+    java.time.Duration reload = s.duration("tls-reload", java.time.Duration.ofMinutes(1));
+    if (reload.isZero() || reload.isNegative()) {
+      throw new ConfigException("tls-reload", reload, "must be positive");
+    }
+    return Optional.of(tls.reloadingEvery(reload));
   }
 
   private static String readSecret(Settings s, String key) {

@@ -111,4 +111,17 @@ class NodeConfigLoaderTest {
         "http-token");
     assertTrue(e.getMessage().contains("not both"), e.getMessage());
   }
+
+  @Test
+  void tlsNeedsAllThreeFilesAndTheyMustBeReadable() throws Exception {
+    Path cert = dir.resolve("cert.pem");
+    Files.writeString(cert, "x");
+    bad(Map.of("data-dir", "/tmp/a", "tls-cert-chain", cert.toString()), "tls-private-key");
+    bad(Map.of("data-dir", "/tmp/a", "tls-cert-chain", cert.toString(), "tls-private-key", cert.toString(),
+        "tls-trusted-certs", dir.resolve("none.pem").toString()), "tls-trusted-certs");
+    bad(Map.of("data-dir", "/tmp/a", "tls-reload", "30s"), "tls-reload");
+    NodeConfig c = NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a", "tls-cert-chain", cert.toString(),
+        "tls-private-key", cert.toString(), "tls-trusted-certs", cert.toString(), "tls-reload", "30s"));
+    assertEquals(Optional.of(Duration.ofSeconds(30)), c.security().tls().orElseThrow().reloadEvery());
+  }
 }

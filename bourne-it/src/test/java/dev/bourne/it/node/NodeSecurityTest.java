@@ -72,7 +72,8 @@ class NodeSecurityTest {
   @Test
   void writesAndKeyringCallsNeedTheTokenAndTheCommandRotatesTheKey() throws Exception {
     GossipKey key = GossipKey.generate(new SecureRandom());
-    NodeSecurity security = new NodeSecurity(GossipSecurity.encrypted("prod", key), Optional.of(TOKEN));
+    NodeSecurity security = new NodeSecurity(GossipSecurity.encrypted("prod", key), Optional.of(TOKEN),
+        Optional.empty());
     try (Node n = Node.start(config(dir.resolve("a"), security))) {
       n.ready().get(60, TimeUnit.SECONDS);
       assertEquals(404, call(n, "GET", "/v1/kv/x", null, null).statusCode(), "reads are open");
@@ -110,7 +111,7 @@ class NodeSecurityTest {
   @Test
   void withoutATokenAnEncryptedNodeRefusesKeyringCallsButNotWrites() throws Exception {
     NodeSecurity security = new NodeSecurity(GossipSecurity.encrypted("prod", GossipKey.generate(new SecureRandom())),
-        Optional.empty());
+        Optional.empty(), Optional.empty());
     try (Node n = Node.start(config(dir.resolve("b"), security))) {
       n.ready().get(60, TimeUnit.SECONDS);
       assertEquals(200, call(n, "PUT", "/v1/kv/x", "v", null).statusCode(), "writes stay open without a token");

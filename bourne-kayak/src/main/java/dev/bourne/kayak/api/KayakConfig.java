@@ -3,6 +3,7 @@ package dev.bourne.kayak.api;
 import dev.bourne.common.config.ConfigCheck;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.net.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -45,6 +46,9 @@ import java.util.Optional;
  *     {@link Admin#promote}, once its log is within this many entries of the leader's (default 64)
  * @param memberId the id a new data directory takes (default: a random one); a directory that
  *     already holds another id fails to start
+ * @param tls mutual TLS for the member's own transport ({@link dev.bourne.kayak.Kayak} starts one
+ *     unless given one): every peer must present a certificate the trust store admits (default: none,
+ *     plain TCP)
  */
 public record KayakConfig(
     Path dataDir,
@@ -66,7 +70,8 @@ public record KayakConfig(
     int snapshotChunkBytes,
     boolean autoPromoteLearners,
     long learnerCatchUpEntries,
-    Optional<NodeId> memberId) {
+    Optional<NodeId> memberId,
+    Optional<TlsConfig> tls) {
 
   /** @throws dev.bourne.common.config.ConfigException naming the first invalid key */
   public KayakConfig {
@@ -94,6 +99,7 @@ public record KayakConfig(
     ConfigCheck.inRange(snapshotChunkBytes, 256, 16 << 20, "kayak.snapshot-chunk-bytes");
     ConfigCheck.inRange(learnerCatchUpEntries, 0, 1L << 40, "kayak.learner-catch-up-entries");
     ConfigCheck.notNull(memberId, "kayak.member-id");
+    ConfigCheck.notNull(tls, "kayak.tls");
   }
 
   /** A builder with the defaults, storing data in {@code dataDir}. */
@@ -128,6 +134,7 @@ public record KayakConfig(
     private boolean autoPromoteLearners = true;
     private long learnerCatchUpEntries = 64;
     private Optional<NodeId> memberId = Optional.empty();
+    private Optional<TlsConfig> tls = Optional.empty();
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -212,13 +219,19 @@ public record KayakConfig(
       return new KayakConfig(dataDir, bind, tick, electionTicks, heartbeatTicks, maxInflightMessages,
           maxEntriesPerMessage, maxBytesPerMessage, maxEntryBytes, segmentBytes, requestTimeout, appendTimeout,
           joinTimeout, preVote, checkQuorum, snapshotRetainEntries, snapshotChunkBytes, autoPromoteLearners,
-          learnerCatchUpEntries, memberId);
+          learnerCatchUpEntries, memberId, tls);
     }
 
     /** @see KayakConfig#autoPromoteLearners() @see KayakConfig#learnerCatchUpEntries() */
     public Builder learners(boolean autoPromote, long catchUpEntries) {
       this.autoPromoteLearners = autoPromote;
       this.learnerCatchUpEntries = catchUpEntries;
+      return this;
+    }
+
+    /** @see KayakConfig#tls() */
+    public Builder tls(TlsConfig value) {
+      this.tls = Optional.of(Objects.requireNonNull(value, "tls"));
       return this;
     }
 

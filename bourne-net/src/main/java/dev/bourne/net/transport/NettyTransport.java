@@ -10,6 +10,7 @@ import dev.bourne.common.time.Durations;
 import dev.bourne.net.MessageHandler;
 import dev.bourne.net.PayloadTooLargeException;
 import dev.bourne.net.RequestHandler;
+import dev.bourne.net.TlsConfig;
 import dev.bourne.net.Transport;
 import dev.bourne.net.UnreachableException;
 import dev.bourne.net.internal.Dispatcher;
@@ -92,8 +93,9 @@ public final class NettyTransport implements Transport {
   private final EventLoopGroup group;
   private final HashedWheelTimer timer;
   private final ChannelGroup channels = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
-  private final SslContext serverSsl;
-  private final SslContext clientSsl;
+  private volatile SslContext serverSsl;
+  private volatile SslContext clientSsl;
+  private volatile String tlsStamp = "";
   private final Bootstrap dialer;
   private final ConcurrentHashMap<HostPort, PeerLink> links = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
@@ -114,8 +116,11 @@ public final class NettyTransport implements Transport {
             dispatcher, metrics, new LogLimiter(log, TimeUnit.SECONDS.toNanos(10)),
             config.maxFrameBytes(),
             () -> lifecycle.state().compareTo(LifecycleState.STOPPING) >= 0);
-    this.serverSsl = config.tls().isPresent() ? config.tls().get().serverContext() : null;
-    this.clientSsl = config.tls().isPresent() ? config.tls().get().clientContext() : null;
+    if (config.tls().isPresent()) {
+      tlsStamp = config.tls().get().fileStamp();
+      this.serverSsl = TlsContexts.server(config.tls().get());
+      this.clientSsl = TlsContexts.client(config.tls().get());
+    }
     this.group = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("bourne-net-io", true));
     this.timer =
         new HashedWheelTimer(
@@ -127,7 +132,7 @@ public final class NettyTransport implements Transport {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ENVELOPE_SIZE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-            .handler(initializer(clientSsl, false));
+            .handler(initializer(false));
   }
 
   /**
@@ -163,7 +168,7 @@ public final class NettyTransport implements Transport {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, ENVELOPE_SIZE)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-            .childHandler(initializer(serverSsl, true));
+            .childHandler(initializer(true));
     Bootstrap datagrams =
         new Bootstrap()
             .group(group)
@@ -185,6 +190,8 @@ public final class NettyTransport implements Transport {
         publish(port);
         lifecycle.advanceTo(LifecycleState.RUNNING);
         log.info("transport listening on {} (advertised as {}){}", tcp.channel().localAddress(), local, serverSsl != null ? " with mutual TLS" : "");
+        config.tls().flatMap(TlsConfig::reloadEvery).ifPresent(every -> group.next().scheduleWithFixedDelay(
+            this::reloadTlsIfChanged, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
         return;
       }
       tcp.channel().close().awaitUninterruptibly();
@@ -192,6 +199,46 @@ public final class NettyTransport implements Transport {
         throw bindFailure("UDP", new HostPort(config.bind().host(), port), u.cause());
       }
       // Port 0: the free TCP port was taken for UDP by someone else; try another.
+    }
+  }
+
+  /**
+   * Loads the TLS material again from its files (or factories): connections opened from now on use
+   * it; open connections keep the material they started with.
+   *
+   * @return false if this transport has no TLS
+   * @throws dev.bourne.common.config.ConfigException if the material cannot be loaded (the old stays in use)
+   */
+  public boolean reloadTls() {
+    if (config.tls().isEmpty()) {
+      return false;
+    }
+    TlsConfig tls = config.tls().get();
+    String stamp = tls.fileStamp();
+    try {
+      SslContext server = TlsContexts.server(tls);
+      SslContext client = TlsContexts.client(tls);
+      serverSsl = server;
+      clientSsl = client;
+      tlsStamp = stamp;
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new dev.bourne.common.config.ConfigException("net.tls", tls, "cannot load TLS material: " + e.getMessage());
+    }
+    log.info("transport {}: TLS material loaded again ({})", local, tls);
+    return true;
+  }
+
+  private void reloadTlsIfChanged() {
+    String stamp = config.tls().get().fileStamp();
+    if (stamp.equals(tlsStamp)) {
+      return;
+    }
+    try {
+      reloadTls();
+    } catch (RuntimeException e) {
+      tlsStamp = stamp; // one warning per change, not one per check
+      log.warn("transport {}: the TLS files changed but cannot be loaded; keeping the old material: {}", local,
+          e.getMessage());
     }
   }
 
@@ -208,11 +255,12 @@ public final class NettyTransport implements Transport {
     return new UncheckedIOException(e);
   }
 
-  private ChannelInitializer<SocketChannel> initializer(SslContext ssl, boolean accepted) {
+  private ChannelInitializer<SocketChannel> initializer(boolean accepted) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
         channels.add(ch);
+        SslContext ssl = accepted ? serverSsl : clientSsl; // read per connection: a reload swaps them
         if (ssl != null) {
           ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
         }

@@ -5,6 +5,7 @@ import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.metrics.Metrics;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.retry.Backoff;
+import dev.bourne.net.TlsConfig;
 import java.time.Duration;
 import java.util.Optional;
 

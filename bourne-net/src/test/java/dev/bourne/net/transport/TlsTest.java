@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.testing.Await;
+import dev.bourne.net.TlsConfig;
 import dev.bourne.net.UnreachableException;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,36 @@ class TlsTest {
         () -> picky.transport().call(server.transport().localAddress(), "echo", new byte[1], TIMEOUT).get(20, TimeUnit.SECONDS));
     assertInstanceOf(UnreachableException.class, e.getCause());
     assertEquals(1, picky.metrics().count(NetMetrics.CONNECT_FAILURES));
+  }
+
+  @Test
+  void aTrustStoreRenewedOnDiskIsLoadedWithoutARestart() throws Exception {
+    Path trust = dir.resolve("renewed-trust.pem");
+    Files.copy(node1.certificate().toPath(), trust, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Nodes.Node server = nodes.start(b -> b.tls(tls(node1, trust).reloadingEvery(Duration.ofMillis(100))));
+    server.transport().handle("echo", (from, p) -> CompletableFuture.completedFuture(p));
+    Nodes.Node newcomer = nodes.start(b -> b.tls(tls(node2, trusted)));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> newcomer.transport()
+        .call(server.transport().localAddress(), "echo", new byte[1], TIMEOUT).get(20, TimeUnit.SECONDS));
+    assertInstanceOf(UnreachableException.class, e.getCause(), "not trusted yet");
+
+    // The operator adds node2's certificate to the trust file; the server picks it up by itself.
+    Files.writeString(trust, Files.readString(node1.certificate().toPath()) + Files.readString(node2.certificate().toPath()));
+    Await.until("the renewed trust store admits node2", TIMEOUT, () -> newcomer.transport()
+        .call(server.transport().localAddress(), "echo", new byte[2], TIMEOUT)
+        .handle((reply, refusedStill) -> refusedStill == null && reply.length == 2).join()); // the call has a deadline
+
+    // A file that no longer loads is refused, and the material in use stays.
+    Files.writeString(trust, "not a certificate");
+    assertThrows(ConfigException.class, () -> server.transport().reloadTls());
+    Nodes.Node another = nodes.start(b -> b.tls(tls(node2, trusted)));
+    assertEquals(3, another.transport().call(server.transport().localAddress(), "echo", new byte[3], TIMEOUT)
+        .get(20, TimeUnit.SECONDS).length, "the last good material is still in use");
+  }
+
+  @Test
+  void onlyPemMaterialReloadsAndTheIntervalIsPositive() {
+    assertThrows(IllegalArgumentException.class, () -> tls(node1, trusted).reloadingEvery(Duration.ZERO));
   }
 
   @Test
