@@ -61,19 +61,23 @@ public final class RpcBenchmark {
     List<Result> results = new ArrayList<>();
     for (int payload : PAYLOADS) {
       for (int inFlight : IN_FLIGHT) {
-        try (Target raw = RawEcho.start(); Target rpc = rpcTarget()) {
+        try (Target raw = RawEcho.start(); Target rpc = rpcTarget(null); Target tls = rpcTarget(tls())) {
           run("raw Netty echo", raw, payload, inFlight, warmup);
           run("bourne RPC", rpc, payload, inFlight, warmup);
-          // Alternate the two so that both see the same background load; keep each one's best
+          run("bourne RPC, mutual TLS", tls, payload, inFlight, warmup);
+          // Alternate them so that all see the same background load; keep each one's best
           // round (the machine is shared, and noise only ever slows a round down).
           Result bestRaw = null;
           Result bestRpc = null;
+          Result bestTls = null;
           for (int round = 0; round < rounds; round++) {
             bestRaw = best(bestRaw, run("raw Netty echo", raw, payload, inFlight, measure));
             bestRpc = best(bestRpc, run("bourne RPC", rpc, payload, inFlight, measure));
+            bestTls = best(bestTls, run("bourne RPC, mutual TLS", tls, payload, inFlight, measure));
           }
           results.add(bestRaw);
           results.add(bestRpc);
+          results.add(bestTls);
         }
       }
     }
@@ -84,9 +88,21 @@ public final class RpcBenchmark {
     return a == null || b.rate() > a.rate() ? b : a;
   }
 
-  private static Target rpcTarget() {
-    NettyTransport server = NettyTransport.start(TransportConfig.builder().ioThreads(1).build());
-    NettyTransport client = NettyTransport.start(TransportConfig.builder().ioThreads(1).build());
+  /** One self-signed certificate for both ends, trusted by both (made for the run). */
+  private static dev.bourne.net.TlsConfig tls() throws Exception {
+    io.netty.handler.ssl.util.SelfSignedCertificate cert = new io.netty.handler.ssl.util.SelfSignedCertificate("bench.bourne.test");
+    return dev.bourne.net.TlsConfig.pem(cert.certificate().toPath(), cert.privateKey().toPath(), cert.certificate().toPath());
+  }
+
+  private static Target rpcTarget(dev.bourne.net.TlsConfig tls) {
+    TransportConfig.Builder sb = TransportConfig.builder().ioThreads(1);
+    TransportConfig.Builder cb = TransportConfig.builder().ioThreads(1);
+    if (tls != null) {
+      sb.tls(tls);
+      cb.tls(tls);
+    }
+    NettyTransport server = NettyTransport.start(sb.build());
+    NettyTransport client = NettyTransport.start(cb.build());
     server.handle("echo", (from, p) -> CompletableFuture.completedFuture(p));
     HostPort to = server.localAddress();
     Duration timeout = Duration.ofSeconds(30);
