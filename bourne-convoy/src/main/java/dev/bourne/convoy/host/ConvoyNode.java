@@ -65,6 +65,8 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   private static final Logger log = LoggerFactory.getLogger(ConvoyNode.class);
   /** Datagrams that may wait for the loop; more are dropped, as the network could have. */
   static final int MAX_QUEUED_DATAGRAMS = 4096;
+  /** Datagrams from one address that may wait for the loop at once: an eighth of the queue. */
+  static final int MAX_QUEUED_PER_SOURCE = MAX_QUEUED_DATAGRAMS / 8;
   private static final long LOOP_ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final HostParts parts;
@@ -88,6 +90,8 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
   private final AtomicInteger queuedDatagrams = new AtomicInteger();
+  private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> queuedBySource =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong droppedDatagrams = new AtomicLong();
   private final AtomicBoolean floodLogged = new AtomicBoolean();
   /**
@@ -219,26 +223,47 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
 
   /**
    * Queues a datagram for the loop, or drops it (counted, logged once) when {@link
-   * #MAX_QUEUED_DATAGRAMS} already wait: a flood must not grow the loop's queue without bound.
+   * #MAX_QUEUED_DATAGRAMS} already wait, or {@link #MAX_QUEUED_PER_SOURCE} from the same address: a
+   * flood must not grow the loop's queue without bound, and one flooding address must not take
+   * the queue from the others.
    */
   void onDatagram(Inbound from, byte[] payload) {
+    String source = from.remote().host();
+    AtomicInteger mine = queuedBySource.computeIfAbsent(source, k -> new AtomicInteger());
+    if (mine.incrementAndGet() > MAX_QUEUED_PER_SOURCE) {
+      release(source, mine);
+      drop("more than " + MAX_QUEUED_PER_SOURCE + " datagrams from " + source + " waiting for the loop");
+      return;
+    }
     if (queuedDatagrams.incrementAndGet() > MAX_QUEUED_DATAGRAMS) {
       queuedDatagrams.decrementAndGet();
-      droppedDatagrams.incrementAndGet();
-      if (floodLogged.compareAndSet(false, true)) {
-        log.warn("convoy member {}: more than {} datagrams waiting for the loop; dropping (logged once; counted)",
-            core.id(), MAX_QUEUED_DATAGRAMS);
-      }
+      release(source, mine);
+      drop("more than " + MAX_QUEUED_DATAGRAMS + " datagrams waiting for the loop");
       return;
     }
     execute(() -> {
       queuedDatagrams.decrementAndGet();
+      release(source, mine);
       Message m = decode(from.remote(), payload);
       if (m != null && !halted) {
         core.receive(clock.nanoTime(), from.source(), m);
         process(core.drain());
       }
     });
+  }
+
+  /** One datagram from {@code source} left the queue; its counter goes once none wait (the map stays bounded). */
+  private void release(String source, AtomicInteger count) {
+    if (count.decrementAndGet() <= 0) {
+      queuedBySource.remove(source, count);
+    }
+  }
+
+  private void drop(String why) {
+    droppedDatagrams.incrementAndGet();
+    if (floodLogged.compareAndSet(false, true)) {
+      log.warn("convoy member {}: {}; dropping (logged once; counted)", core.id(), why);
+    }
   }
 
   private CompletableFuture<byte[]> onRequest(Inbound from, byte[] payload) {

@@ -23,6 +23,8 @@ public final class NetMetrics {
   public static final String FRAMES_STALLED = "net.frames.stalled";
   /** TLS handshakes refused (untrusted or missing certificate, or not TLS at all). */
   public static final String TLS_REFUSED = "net.tls.refused";
+  /** Accepted connections closed at once because of the connection limits (total or per address). */
+  public static final String CONNECTIONS_REFUSED = "net.connections.refused";
   /** Responses whose call was already over (timed out or cancelled). */
   public static final String RESPONSES_LATE = "net.responses.late";
   /** One-way messages and datagrams with no listener for their method. */
@@ -44,6 +46,7 @@ public final class NetMetrics {
   final Metrics.Counter truncated;
   final Metrics.Counter stalled;
   final Metrics.Counter tlsRefused;
+  final Metrics.Counter connectionsRefused;
   final Metrics.Counter late;
   final Metrics.Counter unhandled;
   final Metrics.Counter datagramsDropped;
@@ -60,6 +63,7 @@ public final class NetMetrics {
     truncated = m.counter(FRAMES_TRUNCATED);
     stalled = m.counter(FRAMES_STALLED);
     tlsRefused = m.counter(TLS_REFUSED);
+    connectionsRefused = m.counter(CONNECTIONS_REFUSED);
     late = m.counter(RESPONSES_LATE);
     unhandled = m.counter(MESSAGES_UNHANDLED);
     datagramsDropped = m.counter(DATAGRAMS_DROPPED);

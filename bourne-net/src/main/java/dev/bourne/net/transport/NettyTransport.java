@@ -98,6 +98,9 @@ public final class NettyTransport implements Transport {
   private volatile String tlsStamp = "";
   private final Bootstrap dialer;
   private final ConcurrentHashMap<HostPort, PeerLink> links = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> acceptedByAddress =
+      new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger acceptedOpen = new java.util.concurrent.atomic.AtomicInteger();
   private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final Random jitter = new Random();
@@ -242,6 +245,35 @@ public final class NettyTransport implements Transport {
     }
   }
 
+  /**
+   * Counts an accepted connection against the total and its address's limits; over either, it is
+   * closed before a byte is read, counted ({@link NetMetrics#CONNECTIONS_REFUSED}) and logged.
+   */
+  private boolean admit(SocketChannel ch) {
+    String ip = ch.remoteAddress() == null ? "?" : ch.remoteAddress().getAddress().getHostAddress();
+    java.util.concurrent.atomic.AtomicInteger mine = acceptedByAddress.computeIfAbsent(ip,
+        k -> new java.util.concurrent.atomic.AtomicInteger());
+    int total = acceptedOpen.incrementAndGet();
+    int fromIp = mine.incrementAndGet();
+    if (total > config.maxConnections() || fromIp > config.maxConnectionsPerAddress()) {
+      releaseAccepted(ip, mine);
+      metrics.connectionsRefused.increment();
+      context.limiter().warn("connection-limit", "refusing a connection from {}: {} open from it, {} in all (limits {} and {})",
+          ip, fromIp, total, config.maxConnectionsPerAddress(), config.maxConnections());
+      ch.close();
+      return false;
+    }
+    ch.closeFuture().addListener(f -> releaseAccepted(ip, mine));
+    return true;
+  }
+
+  private void releaseAccepted(String ip, java.util.concurrent.atomic.AtomicInteger mine) {
+    acceptedOpen.decrementAndGet();
+    if (mine.decrementAndGet() <= 0) {
+      acceptedByAddress.remove(ip, mine);
+    }
+  }
+
   private void publish(int port) {
     HostPort bound = new HostPort(config.bind().host(), port);
     HostPort adv = config.advertise().orElse(bound);
@@ -260,6 +292,9 @@ public final class NettyTransport implements Transport {
       @Override
       protected void initChannel(SocketChannel ch) {
         channels.add(ch);
+        if (accepted && !admit(ch)) {
+          return;
+        }
         SslContext ssl = accepted ? serverSsl : clientSsl; // read per connection: a reload swaps them
         if (ssl != null) {
           ch.pipeline().addLast(ssl.newHandler(ch.alloc()));

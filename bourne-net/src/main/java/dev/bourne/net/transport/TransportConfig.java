@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param ioThreads Netty event-loop threads
  * @param tls mutual TLS material; empty means plain TCP
  * @param metrics where counters go
+ * @param maxConnections accepted connections open at once; one more is closed at once (counted)
+ * @param maxConnectionsPerAddress accepted connections open at once from one IP address, so that
+ *     one peer (or one attacker) cannot take the others' share
  */
 public record TransportConfig(
     HostPort bind,
@@ -36,7 +39,9 @@ public record TransportConfig(
     Backoff reconnectBackoff,
     int ioThreads,
     Optional<TlsConfig> tls,
-    Metrics metrics) {
+    Metrics metrics,
+    int maxConnections,
+    int maxConnectionsPerAddress) {
 
   /** Default {@link #maxFrameBytes}: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -65,6 +70,8 @@ public record TransportConfig(
     ConfigCheck.inRange(ioThreads, 1, 256, "net.io-threads");
     ConfigCheck.notNull(tls, "net.tls");
     ConfigCheck.notNull(metrics, "net.metrics");
+    ConfigCheck.inRange(maxConnections, 1, 1_000_000, "net.max-connections");
+    ConfigCheck.inRange(maxConnectionsPerAddress, 1, maxConnections, "net.max-connections-per-address");
   }
 
   /** A builder with the defaults: 127.0.0.1:0, 16 MiB frames, 1400-byte datagrams, no TLS. */
@@ -76,7 +83,8 @@ public record TransportConfig(
    * A builder preset from settings, for command lines and property files. Keys (all optional):
    * {@code net.bind}, {@code net.advertise} (host:port), {@code net.max-frame-bytes}, {@code
    * net.max-datagram-payload}, {@code net.io-threads} (integers), {@code net.connect-timeout},
-   * {@code net.frame-timeout} (durations such as {@code 5s}). TLS and metrics are set on the builder.
+   * {@code net.frame-timeout} (durations such as {@code 5s}), {@code net.max-connections}, {@code
+   * net.max-connections-per-address}. TLS and metrics are set on the builder.
    *
    * @throws dev.bourne.common.config.ConfigException naming the key of a malformed value
    */
@@ -89,6 +97,8 @@ public record TransportConfig(
     b.ioThreads(s.integer("net.io-threads", b.ioThreads));
     b.connectTimeout(s.duration("net.connect-timeout", b.connectTimeout));
     b.frameTimeout(s.duration("net.frame-timeout", b.frameTimeout));
+    b.maxConnections(s.integer("net.max-connections", b.maxConnections));
+    b.maxConnectionsPerAddress(s.integer("net.max-connections-per-address", b.maxConnectionsPerAddress));
     return b;
   }
 
@@ -104,8 +114,22 @@ public record TransportConfig(
     private int ioThreads = Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
     private TlsConfig tls;
     private Metrics metrics = Metrics.noop();
+    private int maxConnections = 4096;
+    private int maxConnectionsPerAddress = 256;
 
     private Builder() {}
+
+    /** Accepted connections open at once (default 4096). */
+    public Builder maxConnections(int n) {
+      this.maxConnections = n;
+      return this;
+    }
+
+    /** Accepted connections open at once from one IP address (default 256). */
+    public Builder maxConnectionsPerAddress(int n) {
+      this.maxConnectionsPerAddress = n;
+      return this;
+    }
 
     /** Where to listen (default 127.0.0.1:0). */
     public Builder bind(HostPort bind) {
@@ -173,7 +197,8 @@ public record TransportConfig(
     public TransportConfig build() {
       return new TransportConfig(
           bind, Optional.ofNullable(advertise), maxFrameBytes, maxDatagramPayload, connectTimeout,
-          frameTimeout, reconnectBackoff, ioThreads, Optional.ofNullable(tls), metrics);
+          frameTimeout, reconnectBackoff, ioThreads, Optional.ofNullable(tls), metrics, maxConnections,
+          maxConnectionsPerAddress);
     }
   }
 }
