@@ -31,7 +31,8 @@ import org.HdrHistogram.Histogram;
  * <p>Run: {@code bin/run bourne-kayak dev.bourne.kayak.bench.KayakBenchmark} (system properties through
  * {@code JAVA_OPTS}). System
  * properties: {@code bench.warmup.seconds} (default 20), {@code bench.seconds} per measurement
- * (default 5), {@code bench.baseline.seconds} (default 2), {@code bench.dir} (default target/).
+ * (default 5), {@code bench.baseline.seconds} (default 2), {@code bench.dir} (default target/),
+ * {@code bench.tls} (true: mutual TLS between the hosts).
  */
 public final class KayakBenchmark {
   private static final int[] IN_FLIGHT = {1, 16, 64, 256, 1024};
@@ -73,7 +74,7 @@ public final class KayakBenchmark {
       baseline = best(baseline, FsyncBaseline.run(dir.resolve("baseline2"), baselineSeconds));
       System.out.println();
       System.out.println("Kayak, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
-          + " cores, 3 hosts in one JVM on loopback, fsync on, 128-byte entries");
+          + " cores, 3 hosts in one JVM on loopback, fsync on, 128-byte entries" + (TLS != null ? ", mutual TLS" : ""));
       System.out.println(table(rows));
       System.out.println("Raw fsync baseline (same disk, same run, best of before and after):"
           + " one write + one fdatasync per batch");
@@ -118,8 +119,24 @@ public final class KayakBenchmark {
     return KayakConfig.builder(data).build();
   }
 
+  /** With {@code -Dbench.tls=true}, every host's transport uses mutual TLS (one self-signed certificate). */
+  private static final dev.bourne.net.TlsConfig TLS = Boolean.getBoolean("bench.tls") ? selfSigned() : null;
+
+  private static dev.bourne.net.TlsConfig selfSigned() {
+    try {
+      var cert = new io.netty.handler.ssl.util.SelfSignedCertificate("kayak.bench.bourne.test");
+      return dev.bourne.net.TlsConfig.pem(cert.certificate().toPath(), cert.privateKey().toPath(), cert.certificate().toPath());
+    } catch (java.security.cert.CertificateException e) {
+      throw new IllegalStateException("cannot make a test certificate", e);
+    }
+  }
+
   private static Transport transport() {
-    return NettyTransport.start(TransportConfig.builder().bind(new HostPort("127.0.0.1", 0)).build());
+    TransportConfig.Builder b = TransportConfig.builder().bind(new HostPort("127.0.0.1", 0));
+    if (TLS != null) {
+      b.tls(TLS);
+    }
+    return NettyTransport.start(b.build());
   }
 
   private static void await(java.util.function.BooleanSupplier condition) {
