@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.convoy.api.ConvoyException;
-import dev.bourne.convoy.api.GossipConfig;
 import dev.bourne.convoy.api.GossipEncryption;
 import dev.bourne.convoy.api.GossipKey;
 import dev.bourne.convoy.api.GossipSecurity;
@@ -16,7 +15,6 @@ import dev.bourne.convoy.api.KeyringException;
 import dev.bourne.convoy.api.KeyringReport;
 import dev.bourne.convoy.api.MemberState;
 import dev.bourne.convoy.sim.SimCluster.Node;
-import dev.bourne.net.sim.Faults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * members that miss a rotation, the rollout from plaintext, and clusters kept apart by name.
  */
 class EncryptedGossipTest {
-  static final GossipConfig CONFIG = GossipConfig.local();
   static final Duration STEP = Duration.ofMillis(50);
 
   static GossipKey key(long seed) {
@@ -40,18 +37,7 @@ class EncryptedGossipTest {
   }
 
   static SimCluster formed(long seed, int n, GossipSecurity security) {
-    SimCluster c = new SimCluster(seed, CONFIG);
-    c.setDefaultSecurity(security);
-    c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(5)));
-    Random r = new Random(seed);
-    c.add();
-    for (int i = 1; i < n; i++) {
-      List<Node> live = c.live();
-      c.addAndJoin(live.get(r.nextInt(live.size())));
-      c.advance(Duration.ofMillis(r.nextInt(100)));
-    }
-    assertTrue(c.runUntil(c::converged, Duration.ofSeconds(30), STEP), "did not converge after joins");
-    return c;
+    return MembershipPropertiesTest.formed(seed, n, security);
   }
 
   /** Counts suspicions and failures of members that were never stopped. */

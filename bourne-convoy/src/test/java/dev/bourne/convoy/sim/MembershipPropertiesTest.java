@@ -24,7 +24,13 @@ class MembershipPropertiesTest {
 
   /** Starts a seed and has {@code n - 1} members join through random members at random times. */
   static SimCluster formed(long seed, int n) {
+    return formed(seed, n, dev.bourne.convoy.api.GossipSecurity.NONE);
+  }
+
+  /** As {@link #formed(long, int)}, every member with {@code security}. */
+  static SimCluster formed(long seed, int n, dev.bourne.convoy.api.GossipSecurity security) {
     SimCluster c = new SimCluster(seed, CONFIG);
+    c.setDefaultSecurity(security);
     c.network().setFaults(Faults.delay(Duration.ofMillis(1), Duration.ofMillis(5)));
     Random r = new Random(seed ^ 0x9E3779B97F4A7C15L);
     c.add();

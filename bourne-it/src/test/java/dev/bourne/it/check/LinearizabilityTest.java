@@ -107,6 +107,35 @@ class LinearizabilityTest {
     assertEquals(Linearizability.Outcome.UNKNOWN, Linearizability.check(ops, 1_000).outcome());
   }
 
+  @Test
+  void unknownWritesNobodyObservedDoNotGrowTheSearch() {
+    List<Op> ops = new ArrayList<>();
+    ops.add(write(0, "a", 5, 0, 0, 1));
+    for (int i = 0; i < 40; i++) {
+      ops.add(unknownWrite(i + 1, "lost" + i, 2 + i)); // timed out, never seen
+    }
+    ops.add(write(50, "b", 100, 5, 60, 61));
+    ops.add(read(51, "b", 100, 70, 71));
+    // Forty pending writes could be ordered in 2^40 ways; nobody saw one, so none needs a place.
+    assertEquals(Linearizability.Outcome.LINEARIZABLE, Linearizability.check(ops, 10_000).outcome());
+    // A stale read among them is still caught.
+    ops.add(read(52, "a", 5, 80, 81));
+    assertEquals(Linearizability.Outcome.VIOLATION, Linearizability.check(ops, 10_000).outcome());
+  }
+
+  @Test
+  void anUnknownWriteSeenOnlyThroughAVersionKeepsItsPlace() {
+    // Nobody read "b", but a later write replaced version 9, which only "b" can have made.
+    assertEquals(Linearizability.Outcome.LINEARIZABLE, check(write(1, "a", 5, 0, 0, 1), unknownWrite(2, "b", 2),
+        write(3, "c", 12, 9, 10, 11), read(4, "c", 12, 13, 14)));
+    // A compare-and-set that conflicted at version 9 saw it too.
+    assertEquals(Linearizability.Outcome.LINEARIZABLE, check(write(1, "a", 5, 0, 0, 1), unknownWrite(2, "b", 2),
+        cas(3, 5, "c", false, 9, 0, 10, 11)));
+    // But an unknown write invoked after that observation cannot have made the version.
+    assertEquals(Linearizability.Outcome.VIOLATION, check(write(1, "a", 5, 0, 0, 1), unknownWrite(2, "b", 20),
+        write(3, "c", 12, 9, 10, 11)));
+  }
+
   /**
    * Random histories of a real atomic register, driven by clients with overlapping operations, pass;
    * the same histories with one read made stale are caught.
