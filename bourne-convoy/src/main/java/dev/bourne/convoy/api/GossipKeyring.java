@@ -35,9 +35,10 @@ public interface GossipKeyring {
   CompletableFuture<KeyringReport> remove(GossipKey key);
 
   /**
-   * Rotates to {@code next}: install it everywhere, make it the primary everywhere, then remove the
-   * key that was primary here. Stops at the first step that did not reach every active member (the
-   * failure's report says which step and who); each step is safe to repeat.
+   * Rotates to {@code next}: install it everywhere, make it the primary everywhere, then remove
+   * every other key this member holds, everywhere. Stops at the first step that did not reach every
+   * active member (the failure's report says which step and who); repeating the rotation after a
+   * failure finishes it.
    */
   CompletableFuture<KeyringReport> rotate(GossipKey next);
 }

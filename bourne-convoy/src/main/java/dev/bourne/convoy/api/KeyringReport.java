@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * @param operation what was asked, such as {@code "install 1a2b3c4d"}
  * @param keys each member that answered, with its keys' fingerprints afterwards, primary first
  * @param failures each active member that did not answer or refused, with why
- * @param notAsked members known but not active (failed, left): they were not changed and need the
- *     new keys in their configuration before they come back
+ * @param notAsked members known but not active (failed, left): they were not changed; before they
+ *     come back, configure them with the new keys and {@link GossipSecurity#overridePersistedKeyring()}
+ *     (their persisted ring wins over the configuration otherwise)
  */
 public record KeyringReport(String operation, Map<NodeId, List<String>> keys, Map<NodeId, String> failures,
     List<NodeId> notAsked) {

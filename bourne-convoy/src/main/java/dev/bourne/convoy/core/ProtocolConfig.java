@@ -41,14 +41,18 @@ public record ProtocolConfig(
   /**
    * As {@link #from(GossipConfig)}, for messages that travel inside an envelope of up to {@code
    * envelopeBytes} (the cluster name, a nonce and a tag): the packets the core fills are that much
-   * smaller, so that an enveloped packet still fits {@code maxPacketBytes}.
+   * smaller, so that an enveloped packet still fits {@code maxPacketBytes}; but never too small for
+   * the largest item, which must still be gossiped (such a packet, too big for a datagram once
+   * enveloped, goes over TCP).
    */
   public static ProtocolConfig from(GossipConfig g, int envelopeBytes) {
+    int packet = Math.max(g.maxPacketBytes() - envelopeBytes,
+        Math.min(g.maxPacketBytes(), g.maxKeyBytes() + g.maxValueBytes() + PACKET_FRAMING_BYTES));
     return new ProtocolConfig(g.probeInterval().toNanos(), g.probeTimeout().toNanos(), g.indirectChecks(),
         g.suspicionMult(), g.suspicionMaxMult(), g.awarenessMax(), g.gossipInterval().toNanos(), g.fanout(),
         g.retransmitFactor(), g.gossipToDeadTime().toNanos(), g.pushPullInterval().toNanos(),
         g.reapAfter().toNanos(), g.rejoinInitialBackoff().toNanos(), g.rejoinMaxBackoff().toNanos(),
-        g.maxQueuedUpdates(), g.maxPacketBytes() - envelopeBytes, g.maxKeyBytes(), g.maxValueBytes(), g.maxMemberBytes(),
+        g.maxQueuedUpdates(), packet, g.maxKeyBytes(), g.maxValueBytes(), g.maxMemberBytes(),
         g.maxMembers());
   }
 

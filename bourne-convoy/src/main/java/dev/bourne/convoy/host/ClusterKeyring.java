@@ -80,15 +80,22 @@ final class ClusterKeyring implements GossipKeyring {
 
   @Override
   public CompletableFuture<KeyringReport> rotate(GossipKey next) {
-    List<GossipKey> now = keyring.ring().keys();
-    if (now.isEmpty()) {
+    if (keyring.ring().keys().isEmpty()) {
       return node.offLoop(CompletableFuture.failedFuture(off()));
     }
-    GossipKey old = now.get(0);
-    if (old.equals(next)) {
-      return list(); // already the primary here: nothing to rotate, but report the group
+    // No shortcut when 'next' is already the primary here: an earlier rotation may have stopped
+    // after switching some members, and repeating it must still finish the job.
+    return install(next).thenCompose(r -> use(next)).thenCompose(r -> removeAllBut(next));
+  }
+
+  /** Removes, one after another, every key this member holds other than {@code keep}. */
+  private CompletableFuture<KeyringReport> removeAllBut(GossipKey keep) {
+    List<GossipKey> others = keyring.ring().keys().stream().filter(k -> !k.equals(keep)).toList();
+    CompletableFuture<KeyringReport> done = list();
+    for (GossipKey k : others) {
+      done = done.thenCompose(r -> remove(k));
     }
-    return install(next).thenCompose(r -> use(next)).thenCompose(r -> remove(old));
+    return done;
   }
 
   /**

@@ -123,7 +123,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
     this.clock = scheduler.clock();
     this.random = parts.random();
     this.keyring = Keyring.load(config.security(), state, "at " + parts.transport().localAddress());
-    this.sealed = new SealedTransport(parts.transport(), config.security(), keyring, random, clock,
+    this.sealed = new SealedTransport(parts.transport(), config.security(), keyring, parts.nonces(), clock,
         remote -> noteMalformed(remote, "not a convoy envelope"));
     this.transport = sealed;
     this.clusterKeyring = new ClusterKeyring(this, keyring);

@@ -32,6 +32,7 @@ public final class HostBuilder {
   private Transport transport;
   private Scheduler scheduler;
   private Random random;
+  private Random nonces;
   private DurableState state;
   private Workers workers;
   private Executor callbacks;
@@ -58,12 +59,19 @@ public final class HostBuilder {
     return this;
   }
 
-  /**
-   * The member's only source of randomness (a new id, the core's seed, backoff jitter) and of the nonces
-   * of encrypted messages: give a {@link java.security.SecureRandom} in production.
-   */
+  /** The member's only source of randomness but nonces (a new id, the core's seed, backoff jitter). */
   public HostBuilder random(Random r) {
     random = Objects.requireNonNull(r, "random");
+    return this;
+  }
+
+  /**
+   * Where the nonces of encrypted messages come from. Default: a new {@link java.security.SecureRandom},
+   * which production must keep: AES-GCM is broken if a nonce repeats under a key, as a seeded random
+   * would make it across restarts. Only a simulation gives a seeded one, for repeatable runs.
+   */
+  public HostBuilder nonces(Random r) {
+    nonces = Objects.requireNonNull(r, "nonces");
     return this;
   }
 
@@ -108,7 +116,7 @@ public final class HostBuilder {
     require(workers, "workers");
     require(callbacks, "callbacks");
     HostParts parts = new HostParts(config, transport, scheduler, random, state, workers, callbacks,
-        List.copyOf(closeOnStop));
+        List.copyOf(closeOnStop), nonces != null ? nonces : new java.security.SecureRandom());
     try {
       return ConvoyNode.start(parts);
     } catch (RuntimeException | Error e) {

@@ -19,6 +19,8 @@ import java.util.concurrent.Executor;
  * @param workers where its event loop and its listeners run
  * @param callbacks where the futures it hands to callers complete
  * @param closeOnStop further parts closed when the member stops, in order
+ * @param nonces where the nonces of encrypted messages come from (a {@code SecureRandom} unless a
+ *     simulation gives a seeded one)
  */
 record HostParts(ConvoyConfig config, Transport transport, Scheduler scheduler, Random random, DurableState state,
-    Workers workers, Executor callbacks, List<AutoCloseable> closeOnStop) {}
+    Workers workers, Executor callbacks, List<AutoCloseable> closeOnStop, Random nonces) {}

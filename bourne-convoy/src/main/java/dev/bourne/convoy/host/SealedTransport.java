@@ -49,6 +49,7 @@ final class SealedTransport implements Transport {
   private final AtomicBoolean replayLogged = new AtomicBoolean();
   private final ReplayGuard replays = new ReplayGuard();
   private final Clock clock;
+  private final java.util.Set<String> alwaysSealed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param nonces where AES-GCM nonces come from: a {@link java.security.SecureRandom} in production
@@ -92,8 +93,13 @@ final class SealedTransport implements Transport {
   }
 
   private byte[] wrap(byte[] payload) {
+    return wrap(payload, false);
+  }
+
+  /** @param always seal whatever the rollout step (methods registered with {@link #handleEncryptedOnly}) */
+  private byte[] wrap(byte[] payload, boolean always) {
     SecretKey primary = keyring.ring().primary();
-    return mode.encrypts() && primary != null ? seal.seal(payload, primary, nonces, clock.wallMillis())
+    return (mode.encrypts() || always) && primary != null ? seal.seal(payload, primary, nonces, clock.wallMillis())
         : seal.plain(payload);
   }
 
@@ -156,8 +162,12 @@ final class SealedTransport implements Transport {
     handle(method, handler, mode.requiresEncryption());
   }
 
-  /** As {@link #handle}, refusing plaintext requests whatever the rollout step (keyring changes). */
+  /**
+   * As {@link #handle}, refusing plaintext requests whatever the rollout step (keyring changes); its
+   * replies, and this member's own calls of the method, are always sealed too.
+   */
   void handleEncryptedOnly(String method, RequestHandler handler) {
+    alwaysSealed.add(method);
     handle(method, handler, true);
   }
 
@@ -167,7 +177,7 @@ final class SealedTransport implements Transport {
       if (request.refusal() != null) {
         return CompletableFuture.failedFuture(request.refusal());
       }
-      return handler.handle(from, request.payload()).thenApply(this::wrap);
+      return handler.handle(from, request.payload()).thenApply(reply -> wrap(reply, encryptionRequired));
     });
   }
 
@@ -183,8 +193,9 @@ final class SealedTransport implements Transport {
 
   @Override
   public CompletableFuture<byte[]> call(HostPort peer, String method, byte[] payload, Duration timeout) {
-    return inner.call(peer, method, wrap(payload), timeout).thenApply(reply -> {
-      Unwrapped opened = unwrap(peer, reply, mode.requiresEncryption());
+    boolean always = alwaysSealed.contains(method);
+    return inner.call(peer, method, wrap(payload, always), timeout).thenApply(reply -> {
+      Unwrapped opened = unwrap(peer, reply, mode.requiresEncryption() || always);
       if (opened.refusal() != null) {
         throw opened.refusal();
       }

@@ -226,4 +226,25 @@ class EncryptedGossipTest {
       assertEquals(2, green.activeCount());
     });
   }
+
+  @Test
+  void aRotationRepeatedAfterItsKeySwitchedFinishesTheJobAndKeyringCallsWorkWhileRollingOut() {
+    Seeds.forEach(5, seed -> {
+      GossipKey k1 = key(seed);
+      GossipKey k2 = key(seed + 1);
+      SimCluster c = formed(seed, 4, new GossipSecurity("prod", GossipEncryption.ACCEPT, List.of(k1), false));
+      Node admin = c.nodes().get(0);
+      // At the 'accept' step members still gossip in plaintext, but keyring calls are sealed.
+      assertTrue(c.await(admin.host().keyring().install(k2), Duration.ofSeconds(30)).complete());
+      // A rotation that stopped after switching the primary (here: switched by hand) ...
+      assertTrue(c.await(admin.host().keyring().use(k2), Duration.ofSeconds(30)).complete());
+      // ... repeated, removes the old key everywhere rather than reporting success at once.
+      KeyringReport done = c.await(admin.host().keyring().rotate(k2), Duration.ofSeconds(30));
+      assertTrue(done.complete() && done.uniform(), done.toString());
+      for (Node x : c.nodes()) {
+        assertEquals(List.of(k2), x.host().keyring().localKeys(), "member " + x);
+      }
+      assertTrue(c.runUntil(c::converged, Duration.ofSeconds(10), STEP));
+    });
+  }
 }

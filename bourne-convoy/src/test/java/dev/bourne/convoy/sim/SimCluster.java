@@ -127,6 +127,7 @@ public final class SimCluster {
   private final List<Consumer<EventAt>> listeners = new ArrayList<>();
   private final Set<HostPort> udpBlocked = new HashSet<>();
   private long traceHash = 1125899906842597L;
+  private long boots;
   private boolean tracing = true;
   private long messages;
   private long bytes;
@@ -225,8 +226,11 @@ public final class SimCluster {
     // Not closed with the host: futures failed by its stop still complete through it.
     SerialExecutor callbacks = workers.serial("convoy-callbacks");
     ConvoyConfig config = ConvoyConfig.local().bind(n.address).protocol(protocol).security(n.security).build();
+    // Nonces from their own seeded source, one per life (a restart must not repeat them), drawn
+    // without touching the run's random, so encryption does not change an unencrypted run.
+    Random nonces = new Random(seed * 1_000_003L + n.address.hashCode() * 31L + boots++);
     n.host = HostBuilder.of(config).transport(transport).scheduler(clock).random(new Random(random.nextLong()))
-        .state(n.disk).workers(workers).callbacks(callbacks).closeOnStop(transport)
+        .nonces(nonces).state(n.disk).workers(workers).callbacks(callbacks).closeOnStop(transport)
         .start();
     n.counters = HostBuilder.counters(n.host);
     n.host.directory().onHealth(e -> event(n, e));

@@ -53,7 +53,8 @@ final class KeyringCommand implements Runnable {
     if (report.path("notAsked").size() > 0) {
       List<String> ids = new ArrayList<>();
       report.path("notAsked").forEach(n -> ids.add(Output.shortId(n.asText())));
-      out.println("not active, not changed (give them the new keys before they return): " + String.join(", ", ids));
+      out.println("not active, not changed (before they return, configure them with the new keys and "
+          + "gossip-keyring-override): " + String.join(", ", ids));
       out.flush();
     }
   }

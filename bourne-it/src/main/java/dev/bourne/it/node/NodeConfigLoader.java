@@ -236,7 +236,10 @@ public final class NodeConfigLoader {
 
   private static String scalar(String key, JsonNode v) {
     if (!v.isValueNode() || v.isNull()) {
-      throw new ConfigException(key, v, "must be a string or a number");
+      // Never echo a secret: a list of keys given where one string belongs would show them all.
+      boolean secret = key.equals("gossip-keys") || key.equals("http-token");
+      throw new ConfigException(key, secret ? "(hidden)" : v, "must be a string or a number"
+          + (key.equals("gossip-keys") ? " (the keys, base64, separated by commas)" : ""));
     }
     return v.asText();
   }

@@ -124,4 +124,14 @@ class NodeConfigLoaderTest {
         "tls-private-key", cert.toString(), "tls-trusted-certs", cert.toString(), "tls-reload", "30s"));
     assertEquals(Optional.of(Duration.ofSeconds(30)), c.security().tls().orElseThrow().reloadEvery());
   }
+
+  @Test
+  void aSecretInTheWrongShapeIsNotEchoed() throws Exception {
+    GossipKey k = GossipKey.generate(new java.security.SecureRandom());
+    Path file = dir.resolve("secret.json");
+    Files.writeString(file, "{\"data-dir\": \"/tmp/a\", \"gossip-keys\": [\"" + k.toBase64() + "\"]}");
+    ConfigException e = assertThrows(ConfigException.class, () -> NodeConfigLoader.load(Optional.of(file), Map.of()));
+    assertEquals("gossip-keys", e.key());
+    assertTrue(!e.getMessage().contains(k.toBase64()), e.getMessage());
+  }
 }
