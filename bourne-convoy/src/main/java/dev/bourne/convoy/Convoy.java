@@ -110,7 +110,7 @@ public final class Convoy {
     }
     Scheduler scheduler = Scheduler.system("convoy-timer-" + transport.localAddress().port());
     return b.state(state).scheduler(scheduler).closeOnStop(scheduler)
-        .random(new SecureRandom())
+        .random(new SecureRandom()).nonces(new SecureRandom())
         .workers(Workers.threads())
         // The common pool explicitly: with one or two cores, the default async executor would start
         // a new thread per completion.

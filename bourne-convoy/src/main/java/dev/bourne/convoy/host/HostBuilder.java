@@ -20,7 +20,8 @@ import java.util.concurrent.Executor;
  *
  * <pre>{@code
  * ConvoyHost host = HostBuilder.of(config)
- *     .transport(transport).scheduler(clock).random(new Random(seed)).state(new MemoryStorage())
+ *     .transport(transport).scheduler(clock).random(new Random(seed)).nonces(new Random(seed + life))
+ *     .state(new MemoryStorage())
  *     .workers(Workers.virtual(clock)).callbacks(Runnable::run).closeOnStop(transport)
  *     .start();
  * }</pre>
@@ -66,9 +67,9 @@ public final class HostBuilder {
   }
 
   /**
-   * Where the nonces of encrypted messages come from. Default: a new {@link java.security.SecureRandom},
-   * which production must keep: AES-GCM is broken if a nonce repeats under a key, as a seeded random
-   * would make it across restarts. Only a simulation gives a seeded one, for repeatable runs.
+   * Where the nonces of encrypted messages come from: a {@link java.security.SecureRandom} in
+   * production (AES-GCM is broken if a nonce repeats under a key, as a seeded random would make it
+   * across restarts). Only a simulation gives a seeded one, new for each life, for repeatable runs.
    */
   public HostBuilder nonces(Random r) {
     nonces = Objects.requireNonNull(r, "nonces");
@@ -112,11 +113,12 @@ public final class HostBuilder {
     require(transport, "transport");
     require(scheduler, "scheduler");
     require(random, "random");
+    require(nonces, "nonces");
     require(state, "state");
     require(workers, "workers");
     require(callbacks, "callbacks");
     HostParts parts = new HostParts(config, transport, scheduler, random, state, workers, callbacks,
-        List.copyOf(closeOnStop), nonces != null ? nonces : new java.security.SecureRandom());
+        List.copyOf(closeOnStop), nonces);
     try {
       return ConvoyNode.start(parts);
     } catch (RuntimeException | Error e) {

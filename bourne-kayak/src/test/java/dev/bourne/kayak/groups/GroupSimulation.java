@@ -491,6 +491,7 @@ final class GroupSimulation implements HostProbe {
     SerialExecutor callbacks = workers.serial("convoy-callbacks-" + m.number);
     ConvoyConfig config = (lan ? ConvoyConfig.lan() : ConvoyConfig.local()).bind(m.address).build();
     m.convoy = HostBuilder.of(config).transport(m.transport).scheduler(clock).random(new Random(random.nextLong()))
+        .nonces(new Random(m.number)) // gossip is not encrypted here: never drawn from
         .state(m.convoyDisk).workers(workers).callbacks(callbacks).start();
     if (!seeds.isEmpty()) {
       m.convoy.joinAsync(seeds);
