@@ -59,12 +59,10 @@ class PacketSealTest {
     byte[] m = new PacketSeal("staging").seal(PAYLOAD, K1, RANDOM, 1000);
     assertEquals(Status.FOREIGN_CLUSTER, new PacketSeal("prod").open(m, List.of(K1)).status());
     // Rewriting the name in the header (same length) to pass the name check breaks the tag instead.
-    byte[] forged = m.clone();
     byte[] prod = "prod".getBytes(StandardCharsets.UTF_8);
     byte[] stag = new PacketSeal("stag").seal(PAYLOAD, K1, RANDOM, 1000);
     System.arraycopy(prod, 0, stag, 2, 4);
     assertEquals(Status.UNDECRYPTABLE, new PacketSeal("prod").open(stag, List.of(K1)).status());
-    assertEquals(Status.FOREIGN_CLUSTER, new PacketSeal("prod").open(forged, List.of(K1)).status());
   }
 
   @Test
