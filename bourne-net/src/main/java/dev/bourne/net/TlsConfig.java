@@ -2,11 +2,20 @@ package dev.bourne.net;
 
 import dev.bourne.common.config.ConfigException;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -17,6 +26,11 @@ import javax.net.ssl.TrustManagerFactory;
  * without a trusted certificate can neither call nor be called. Host names are not checked: in a
  * private cluster the trust store (usually one private CA) is what admits a node.
  *
+ * <p>With {@link #bindingIdentity()}, a certificate also names its holder: the subject's common
+ * name (CN) is the holder's identity, which the transport reports with every inbound request and
+ * message ({@link Inbound#identity()}), so that the modules above can refuse a peer that claims to
+ * be someone else (Kayak and Convoy check it against the member id a message claims).
+ *
  * <p>Immutable and thread-safe.
  */
 public final class TlsConfig {
@@ -26,15 +40,68 @@ public final class TlsConfig {
   private final KeyManagerFactory keyManager;
   private final TrustManagerFactory trustManager;
   private final Duration reloadEvery;
+  private final boolean bindsIdentity;
 
-  private TlsConfig(
-      Path certChain, Path privateKey, Path trusted, KeyManagerFactory km, TrustManagerFactory tm, Duration reloadEvery) {
+  private TlsConfig(Path certChain, Path privateKey, Path trusted, KeyManagerFactory km, TrustManagerFactory tm,
+      Duration reloadEvery, boolean bindsIdentity) {
     this.certChain = certChain;
     this.privateKey = privateKey;
     this.trusted = trusted;
     this.keyManager = km;
     this.trustManager = tm;
     this.reloadEvery = reloadEvery;
+    this.bindsIdentity = bindsIdentity;
+  }
+
+  /**
+   * This material, with each certificate naming its holder: the common name (CN) of a peer's
+   * verified certificate is reported as its {@linkplain Inbound#identity() identity}, and this
+   * node's own CN is {@link #ownIdentity()}. A peer whose certificate has no CN is refused.
+   */
+  public TlsConfig bindingIdentity() {
+    return new TlsConfig(certChain, privateKey, trusted, keyManager, trustManager, reloadEvery, true);
+  }
+
+  /** Whether certificates name their holders ({@link #bindingIdentity()}). */
+  public boolean bindsIdentity() {
+    return bindsIdentity;
+  }
+
+  /**
+   * The common name (CN) of this node's own certificate (the first of its chain), read from the
+   * PEM file now: the identity its peers see when identities are bound.
+   *
+   * @throws ConfigException if the material is not from PEM files, the file holds no certificate,
+   *     or the certificate has no CN
+   */
+  public String ownIdentity() {
+    if (certChain == null) {
+      throw new ConfigException("net.tls.cert-chain", null, "the own identity can only be read from a PEM file");
+    }
+    try (InputStream in = Files.newInputStream(certChain)) {
+      Certificate first =
+          CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return commonName((X509Certificate) first).orElseThrow(() ->
+          new ConfigException("net.tls.cert-chain", certChain, "the certificate's subject has no common name (CN)"));
+    } catch (IOException | CertificateException e) {
+      throw new ConfigException("net.tls.cert-chain", certChain, "holds no readable certificate: " + e.getMessage());
+    }
+  }
+
+  /** The common name (CN) of a certificate's subject, if it has one (the most specific, if several). */
+  public static Optional<String> commonName(X509Certificate cert) {
+    try {
+      LdapName name = new LdapName(cert.getSubjectX500Principal().getName());
+      String cn = null;
+      for (Rdn rdn : name.getRdns()) { // least specific first
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          cn = String.valueOf(rdn.getValue());
+        }
+      }
+      return Optional.ofNullable(cn);
+    } catch (InvalidNameException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -52,7 +119,7 @@ public final class TlsConfig {
     if (certChain == null) {
       throw new IllegalArgumentException("only material from PEM files can be reloaded");
     }
-    return new TlsConfig(certChain, privateKey, trusted, null, null, interval);
+    return new TlsConfig(certChain, privateKey, trusted, null, null, interval, bindsIdentity);
   }
 
   /** How often the PEM files are checked for changes, if at all. */
@@ -91,7 +158,8 @@ public final class TlsConfig {
         readable(trustedCerts, "net.tls.trusted-certs"),
         null,
         null,
-        null);
+        null,
+        false);
   }
 
   /** TLS material from JSSE factories already initialised by the caller (e.g. from a keystore). */
@@ -102,7 +170,8 @@ public final class TlsConfig {
         null,
         Objects.requireNonNull(keyManager, "keyManager"),
         Objects.requireNonNull(trustManager, "trustManager"),
-        null);
+        null,
+        false);
   }
 
   /** This node's certificate chain (PEM), unless the material comes from factories. */
@@ -143,6 +212,7 @@ public final class TlsConfig {
 
   @Override
   public String toString() {
-    return keyManager != null ? "TlsConfig[managers]" : "TlsConfig[pem " + certChain + "]";
+    return (keyManager != null ? "TlsConfig[managers" : "TlsConfig[pem " + certChain)
+        + (bindsIdentity ? ", binding identity]" : "]");
   }
 }

@@ -2,6 +2,7 @@ package dev.bourne.convoy.api;
 
 import dev.bourne.common.config.ConfigCheck;
 import dev.bourne.common.config.ConfigException;
+import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.common.retry.Backoff;
 import dev.bourne.net.TlsConfig;
@@ -66,6 +67,26 @@ public record ConvoyConfig(
     ConfigCheck.notNull(tls, "tls");
     ConfigCheck.require(tickInterval.compareTo(protocol.gossipInterval()) <= 0, "tickInterval", tickInterval,
         "must not exceed the gossip interval " + protocol.gossipInterval());
+  }
+
+  /**
+   * The member id this member's certificate names, when {@code tls} binds identities ({@link
+   * TlsConfig#bindingIdentity()}): its common name, which must then be a member id (a UUID). The
+   * member takes that id, and its peers refuse TCP requests that claim its id from any other
+   * certificate. Empty without identity binding. Read from the certificate file on each call.
+   *
+   * @throws ConfigException if the certificate cannot be read or its common name is not a UUID
+   */
+  public Optional<NodeId> certifiedId() {
+    if (tls.isEmpty() || !tls.get().bindsIdentity()) {
+      return Optional.empty();
+    }
+    String cn = tls.get().ownIdentity();
+    try {
+      return Optional.of(NodeId.parse(cn));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("tls", cn, "binds identity, so the certificate's common name must be a member id (a UUID)");
+    }
   }
 
   /** Data-centre defaults ({@link GossipConfig#lan()}), on 127.0.0.1 with a free port. */

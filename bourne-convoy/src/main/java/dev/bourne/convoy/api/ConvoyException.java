@@ -32,6 +32,12 @@ public class ConvoyException extends BourneException {
   public static final ErrorCode ENCRYPTION_OFF = new ErrorCode("ENCRYPTION_OFF");
   /** A keyring operation did not reach every active member; {@link KeyringException#report()} says which. */
   public static final ErrorCode KEYRING_INCOMPLETE = new ErrorCode("KEYRING_INCOMPLETE");
+  /**
+   * A switch of the primary or a removal was refused, and made nowhere, because every member
+   * answered and at least one would have been cut off by it (it lacks the key, or the key is its
+   * primary); {@link KeyringException#report()} says which.
+   */
+  public static final ErrorCode KEYRING_REFUSED = new ErrorCode("KEYRING_REFUSED");
 
   /** @param code the stable code; @param message what happened, naming the key or member */
   public ConvoyException(ErrorCode code, String message) {

@@ -123,8 +123,11 @@ final class ClusterKeyring implements GossipKeyring {
           }
         });
         if (!unsafe.isEmpty()) {
-          return CompletableFuture.completedFuture(new KeyringReport(operation + " (refused: changed nowhere)",
-              check.keys(), unsafe, check.notAsked()));
+          KeyringReport refusal = new KeyringReport(operation + " (refused: changed nowhere)", check.keys(), unsafe,
+              check.notAsked());
+          // Every member answered: the change itself is refused (a conflict), not the cluster unreachable.
+          return CompletableFuture.failedFuture(check.complete() ? KeyringException.refused(refusal)
+              : new KeyringException(refusal));
         }
         return everywhere(request, operation);
       });

@@ -26,6 +26,7 @@ import dev.bourne.convoy.core.Ready;
 import dev.bourne.convoy.core.SwimCore;
 import dev.bourne.convoy.wire.MalformedMessageException;
 import dev.bourne.convoy.wire.WireCodec;
+import dev.bourne.net.IdentityMismatchException;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
 import java.time.Duration;
@@ -89,6 +90,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   private final AtomicBoolean leaving = new AtomicBoolean();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
+  private final AtomicLong impostors = new AtomicLong();
   private final AtomicInteger queuedDatagrams = new AtomicInteger();
   private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> queuedBySource =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -142,7 +144,13 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
 
   private SwimCore newCore() {
     Optional<NodeId> stored = state.id();
-    NodeId id = stored.orElseGet(() -> NodeId.random(random));
+    Optional<NodeId> certified = config.certifiedId();
+    if (certified.isPresent() && stored.isPresent() && !stored.equals(certified)) {
+      log.warn("convoy member {} now takes the id {} its certificate names; its earlier data is not kept",
+          stored.get(), certified.get());
+      stored = Optional.empty();
+    }
+    NodeId id = certified.orElseGet(() -> state.id().orElseGet(() -> NodeId.random(random)));
     long incarnation = stored.isPresent() ? state.incarnation() + 1 : 1;
     Map<String, Item> items = stored.isPresent() ? state.items() : Map.of();
     long lastVersion = stored.isPresent() ? state.lastVersion() : 0;
@@ -271,6 +279,13 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
       Message m = decode(from.remote(), payload);
       if (m == null) {
         throw new MalformedMessageException("not a convoy message");
+      }
+      if (!from.mayClaim(m.sender().toString())) {
+        IdentityMismatchException e = new IdentityMismatchException(m.sender().toString(), from);
+        if (impostors.incrementAndGet() == 1) {
+          log.warn("refusing a peer that speaks for another member (logged once; counted): {}", e.getMessage());
+        }
+        throw e;
       }
       Optional<Message> answer = core.answer(clock.nanoTime(), from.source(), m);
       process(core.drain());
@@ -643,6 +658,11 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
   @Override
   public long malformedMessages() {
     return malformed.get();
+  }
+
+  @Override
+  public long impostorMessages() {
+    return impostors.get();
   }
 
   @Override

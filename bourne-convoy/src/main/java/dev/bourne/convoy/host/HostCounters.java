@@ -13,6 +13,12 @@ public interface HostCounters {
   /** Messages dropped as malformed since start. */
   long malformedMessages();
 
+  /**
+   * TCP requests refused since start because the sender's certificate names another member than
+   * the one the request claims to come from (only with {@code TlsConfig.bindingIdentity()}).
+   */
+  long impostorMessages();
+
   /** Messages naming another cluster, dropped since start. */
   long foreignClusterMessages();
 

@@ -147,6 +147,7 @@ class EncryptedGossipTest {
       // the one without it would be cut off.
       c.network().heal();
       ConvoyException use = failure(c, admin.host().keyring().use(k2));
+      assertEquals(ConvoyException.KEYRING_REFUSED, use.code(), "every member answered: a refusal, not an outage");
       KeyringReport useReport = ((KeyringException) use).report();
       assertEquals(Set.of(cut.id()), useReport.failures().keySet(), useReport.toString());
       assertTrue(useReport.failures().get(cut.id()).contains("NO_SUCH_KEY"), useReport.toString());
@@ -156,6 +157,7 @@ class EncryptedGossipTest {
 
       // Removing the primary is refused for every member, and nothing is removed anywhere.
       ConvoyException remove = failure(c, admin.host().keyring().remove(k1));
+      assertEquals(ConvoyException.KEYRING_REFUSED, remove.code());
       KeyringReport removeReport = ((KeyringException) remove).report();
       assertEquals(5, removeReport.failures().size(), removeReport.toString());
       assertTrue(removeReport.failures().values().stream().allMatch(f -> f.contains("KEY_IN_USE")), remove.getMessage());

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bourne.convoy.api.GossipKey;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -75,14 +79,39 @@ final class KeyringCommand implements Runnable {
 
   /** A change of one key on every member. */
   abstract static class Change extends ClientCommand {
-    @Parameters(paramLabel = "KEY", description = "The key, base64 (16, 24 or 32 bytes).")
+    @Parameters(paramLabel = "KEY", arity = "0..1",
+        description = "The key, base64 (16, 24 or 32 bytes). A key given here shows in the process list: "
+            + "prefer --key-file.")
     String key;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+        description = "Read the key (base64) from FILE, or from standard input if FILE is '-', instead of KEY.")
+    Path keyFile;
 
     abstract String op();
 
+    /** The key from KEY or --key-file (exactly one of them). */
+    private String key() {
+      if ((key == null) == (keyFile == null)) {
+        throw new IllegalArgumentException("give the key either as KEY or with --key-file, not " + (key == null
+            ? "neither" : "both"));
+      }
+      if (key != null) {
+        return key;
+      }
+      try {
+        byte[] bytes = keyFile.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(keyFile);
+        return new String(bytes, StandardCharsets.US_ASCII).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read --key-file " + keyFile + ": " + e.getMessage());
+      }
+    }
+
     @Override
     ApiClient.Answer request(ApiClient client) throws ApiClient.Unreachable {
+      String key;
       try {
+        key = key();
         GossipKey.parse(key); // a bad key fails here, before any member is asked
       } catch (IllegalArgumentException e) {
         ObjectNode error = JSON.createObjectNode();

@@ -40,6 +40,7 @@ final class ErrorMapping {
       Map.entry("UNAUTHENTICATED", HttpResponseStatus.UNAUTHORIZED),
       Map.entry("FORBIDDEN", HttpResponseStatus.FORBIDDEN),
       Map.entry(ConvoyException.KEYRING_INCOMPLETE.name(), HttpResponseStatus.BAD_GATEWAY),
+      Map.entry(ConvoyException.KEYRING_REFUSED.name(), HttpResponseStatus.CONFLICT),
       Map.entry(ConvoyException.ENCRYPTION_OFF.name(), HttpResponseStatus.CONFLICT));
 
   private ErrorMapping() {}

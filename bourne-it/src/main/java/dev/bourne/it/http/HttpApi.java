@@ -3,8 +3,11 @@ package dev.bourne.it.http;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.it.metrics.KvMetrics;
 import dev.bourne.net.TlsConfig;
+import dev.bourne.net.transport.ConnectionLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -14,6 +17,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.UncheckedIOException;
@@ -40,21 +45,24 @@ public final class HttpApi implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** {@link #start(HostPort, Backend, KvMetrics, HttpAccess, Optional)} with every call open, in plain HTTP. */
+  /** {@link #start(HostPort, Backend, KvMetrics, HttpAccess, Optional, HttpLimits)} with every call open, in plain HTTP. */
   public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics) {
-    return start(bind, backend, metrics, HttpAccess.OPEN, Optional.empty());
+    return start(bind, backend, metrics, HttpAccess.OPEN, Optional.empty(), HttpLimits.DEFAULT);
   }
 
   /**
    * Listens on {@code bind} and serves {@code backend}, refusing what {@code access} does not allow;
    * with {@code tls}, over HTTPS with its certificate (clients are not asked for one), the files
-   * loaded again when they change if the material says so.
+   * loaded again when they change if the material says so; connections beyond {@code limits} are
+   * closed at once, and silent ones after its idle timeout.
    *
    * @throws UncheckedIOException if the address cannot be bound
    * @throws dev.bourne.common.config.ConfigException if the TLS material cannot be loaded
    */
   public static HttpApi start(HostPort bind, Backend backend, KvMetrics metrics, HttpAccess access,
-      Optional<TlsConfig> tls) {
+      Optional<TlsConfig> tls, HttpLimits limits) {
+    ConnectionLimits admitted = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
+    java.util.concurrent.atomic.AtomicBoolean refusalLogged = new java.util.concurrent.atomic.AtomicBoolean();
     ServerTls serverTls = tls.map(ServerTls::new).orElse(null);
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
     EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("http", true));
@@ -70,6 +78,22 @@ public final class HttpApi implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
+              String ip = c.remoteAddress() == null ? "?" : c.remoteAddress().getAddress().getHostAddress();
+              if (!admitted.tryAdmit(ip)) {
+                metrics.refusedConnection();
+                if (refusalLogged.compareAndSet(false, true)) {
+                  LOG.warn("refusing an HTTP connection from {}: {} open from it, {} in all (limits {} and {}; logged"
+                      + " once, counted in bourne_http_connections_closed_total)", ip, admitted.open(ip), admitted.open(),
+                      limits.maxConnectionsPerAddress(), limits.maxConnections());
+                } else {
+                  LOG.debug("refusing an HTTP connection from {}", ip);
+                }
+                c.close();
+                return;
+              }
+              c.closeFuture().addListener(f -> admitted.release(ip));
+              c.pipeline().addLast(new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                  new IdleCloser(metrics));
               if (serverTls != null) {
                 c.pipeline().addLast(serverTls.context.newHandler(c.alloc()));
               }
@@ -83,6 +107,25 @@ public final class HttpApi implements AutoCloseable {
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw new UncheckedIOException("cannot listen for HTTP on " + bind + ": " + e.getMessage(),
           e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+    }
+  }
+
+  /** Closes a connection that stayed silent past the idle timeout. */
+  private static final class IdleCloser extends ChannelInboundHandlerAdapter {
+    private final KvMetrics metrics;
+
+    IdleCloser(KvMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent) {
+        metrics.idleConnection();
+        ctx.close();
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
     }
   }
 

@@ -24,6 +24,7 @@ import dev.bourne.kayak.groups.AutopilotConfig;
 import dev.bourne.kayak.groups.GroupHandle;
 import dev.bourne.kayak.groups.GroupSpec;
 import dev.bourne.kayak.groups.KayakGroups;
+import dev.bourne.net.TlsConfig;
 import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -121,8 +122,10 @@ public final class Node implements Backend, AutoCloseable {
       };
       cc.bind(t.localAddress()).dataDir(config.dataDir().resolve("convoy")).security(config.security().gossip());
       config.advertise().ifPresent(cc::advertise);
+      config.security().tls().ifPresent(cc::tls); // the transport is ours; this tells Convoy whether its id is certified
       c = Convoy.start(cc.build(), t);
-      g = KayakGroups.on(c, t);
+      boolean certified = config.security().tls().map(TlsConfig::bindsIdentity).orElse(false);
+      g = certified ? KayakGroups.onCertified(c, t) : KayakGroups.on(c, t);
     } catch (RuntimeException e) {
       if (g != null) {
         g.close();
@@ -145,7 +148,7 @@ public final class Node implements Backend, AutoCloseable {
     try {
       api = HttpApi.start(config.http(), this, new KvMetrics(registry),
           new HttpAccess(config.security().httpToken(), config.security().adminAllowedWithoutToken()),
-          config.security().tls());
+          config.security().tls(), config.httpLimits());
     } catch (RuntimeException e) {
       groups.close();
       convoy.shutdown();

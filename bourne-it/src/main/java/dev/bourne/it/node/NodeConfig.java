@@ -3,6 +3,7 @@ package dev.bourne.it.node;
 import dev.bourne.common.config.ConfigCheck;
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.net.HostPort;
+import dev.bourne.it.http.HttpLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param expect the voters each group bootstraps with, once that many nodes are alive — {@code expect}
  * @param dataDir where the node keeps its identity, logs and snapshots — {@code data-dir}
  * @param http where the HTTP API listens — {@code http}
+ * @param httpLimits the HTTP API's connection limits and idle timeout ({@link HttpLimits})
  * @param dataGroups how many data groups the cluster spreads keys over, if this node is the one
  *     that writes the cluster's shard map (the map, once written, wins) — {@code data-groups}
  * @param gossip Convoy's timing profile: {@code lan}, {@code wan} or {@code local} — {@code gossip}
@@ -30,7 +32,7 @@ import java.util.Optional;
  * @param security the cluster name, gossip encryption and the HTTP token ({@link NodeSecurity})
  */
 public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostPort> join, int expect, Path dataDir,
-    HostPort http, int dataGroups, String gossip, Duration stabilization, Duration deadAfter, long snapshotEvery,
+    HostPort http, HttpLimits httpLimits, int dataGroups, String gossip, Duration stabilization, Duration deadAfter, long snapshotEvery,
     Duration requestTimeout, NodeSecurity security) {
 
   /** The gossip profiles. */
@@ -44,6 +46,7 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
     ConfigCheck.inRange(expect, 1, 99, "expect");
     ConfigCheck.notNull(dataDir, "data-dir");
     ConfigCheck.notNull(http, "http");
+    ConfigCheck.notNull(httpLimits, "http-max-connections");
     ConfigCheck.inRange(dataGroups, 1, 64, "data-groups");
     ConfigCheck.require(GOSSIP_PROFILES.contains(gossip), "gossip", gossip, "must be one of " + GOSSIP_PROFILES);
     ConfigCheck.nonNegative(stabilization, "stabilization");
@@ -64,7 +67,7 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
 
   /**
    * Builds a {@link NodeConfig}. Defaults: bind 127.0.0.1:7946, no join, expect 3, HTTP on
-   * 127.0.0.1:8500, 2 data groups, LAN gossip, 10 s stabilization, dead after 30 s, snapshot every
+   * 127.0.0.1:8500 (with {@link HttpLimits#DEFAULT}), 2 data groups, LAN gossip, 10 s stabilization, dead after 30 s, snapshot every
    * 10,000 entries, 10 s request timeout, no security ({@link NodeSecurity#NONE}).
    */
   public static final class Builder {
@@ -74,6 +77,7 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
     private List<HostPort> join = List.of();
     private int expect = 3;
     private HostPort http = new HostPort("127.0.0.1", 8500);
+    private HttpLimits httpLimits = HttpLimits.DEFAULT;
     private int dataGroups = 2;
     private String gossip = "lan";
     private Duration stabilization = Duration.ofSeconds(10);
@@ -119,12 +123,15 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
     /** @see NodeConfig#requestTimeout() */
     public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
 
+    /** @see NodeConfig#httpLimits() */
+    public Builder httpLimits(HttpLimits v) { httpLimits = v; return this; }
+
     /** @see NodeConfig#security() */
     public Builder security(NodeSecurity v) { security = v; return this; }
 
     /** @throws ConfigException naming the first bad key */
     public NodeConfig build() {
-      return new NodeConfig(bind, advertise, join, expect, dataDir, http, dataGroups, gossip, stabilization, deadAfter,
+      return new NodeConfig(bind, advertise, join, expect, dataDir, http, httpLimits, dataGroups, gossip, stabilization, deadAfter,
           snapshotEvery, requestTimeout, security);
     }
   }

@@ -9,6 +9,7 @@ import dev.bourne.common.net.HostPort;
 import dev.bourne.convoy.api.GossipEncryption;
 import dev.bourne.convoy.api.GossipKey;
 import dev.bourne.convoy.api.GossipSecurity;
+import dev.bourne.it.http.HttpLimits;
 import dev.bourne.net.TlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,9 +34,10 @@ import java.util.Optional;
 public final class NodeConfigLoader {
   /** Every key a configuration file or the flags may set. */
   public static final List<String> KEYS = List.of("bind", "advertise", "join", "expect", "data-dir", "http",
+      "http-max-connections", "http-max-connections-per-address", "http-idle-timeout",
       "data-groups", "gossip", "stabilization", "dead-after", "snapshot-every", "request-timeout", "cluster-name",
       "gossip-encryption", "gossip-keys", "gossip-key-file", "gossip-keyring-override", "http-token", "http-token-file",
-      "tls-cert-chain", "tls-private-key", "tls-trusted-certs", "tls-reload");
+      "tls-cert-chain", "tls-private-key", "tls-trusted-certs", "tls-reload", "tls-bind-identity");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,6 +68,9 @@ public final class NodeConfigLoader {
         .join(addresses(s.string("join", "")))
         .expect(s.integer("expect", defaults.expect()))
         .http(s.address("http", defaults.http()))
+        .httpLimits(new HttpLimits(s.integer("http-max-connections", defaults.httpLimits().maxConnections()),
+            s.integer("http-max-connections-per-address", defaults.httpLimits().maxConnectionsPerAddress()),
+            s.duration("http-idle-timeout", defaults.httpLimits().idleTimeout())))
         .dataGroups(s.integer("data-groups", defaults.dataGroups()))
         .gossip(s.string("gossip", defaults.gossip()).strip())
         .stabilization(s.duration("stabilization", defaults.stabilization()))
@@ -130,13 +135,19 @@ public final class NodeConfigLoader {
     return new NodeSecurity(gossip, token, tls(s));
   }
 
-  /** TLS from the three PEM files (all or none), checked again every {@code tls-reload} (default 1m). */
+  /**
+   * TLS from the three PEM files (all or none), checked again every {@code tls-reload} (default
+   * 1m); with {@code tls-bind-identity}, the certificate names the node (its CN is the node's id).
+   */
   private static Optional<TlsConfig> tls(Settings s) {
     List<String> keys = List.of("tls-cert-chain", "tls-private-key", "tls-trusted-certs");
     long given = keys.stream().filter(s::has).count();
     if (given == 0) {
-      if (s.has("tls-reload")) {
-        throw new ConfigException("tls-reload", s.string("tls-reload", ""), "needs tls-cert-chain, tls-private-key and tls-trusted-certs");
+      for (String dependent : List.of("tls-reload", "tls-bind-identity")) {
+        if (s.has(dependent)) {
+          throw new ConfigException(dependent, s.string(dependent, ""),
+              "needs tls-cert-chain, tls-private-key and tls-trusted-certs");
+        }
       }
       return Optional.empty();
     }
@@ -163,7 +174,8 @@ public final class NodeConfigLoader {
     if (reload.isZero() || reload.isNegative()) {
       throw new ConfigException("tls-reload", reload, "must be positive");
     }
-    return Optional.of(tls.reloadingEvery(reload));
+    tls = tls.reloadingEvery(reload);
+    return Optional.of(s.bool("tls-bind-identity", false) ? tls.bindingIdentity() : tls);
   }
 
   private static String readSecret(Settings s, String key) {

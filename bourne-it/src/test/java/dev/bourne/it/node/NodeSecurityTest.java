@@ -100,7 +100,16 @@ class NodeSecurityTest {
       Run refused = cli("keyring", "rotate", next.toBase64(), "--addr", addr);
       assertEquals(1, refused.code(), refused.out() + refused.err()); // refused by the node
       assertTrue(refused.err().contains("UNAUTHENTICATED"), refused.err());
-      Run rotated = cli("keyring", "rotate", next.toBase64(), "--addr", addr, "--token-file", tokenFile.toString());
+      Run neither = cli("keyring", "rotate", "--addr", addr, "--token-file", tokenFile.toString());
+      assertEquals(1, neither.code(), neither.out() + neither.err());
+      assertTrue(neither.err().contains("either as KEY or with --key-file"), neither.err());
+      Path keyFile = dir.resolve("next.key"); // from a file: a key on the command line shows in ps
+      Files.writeString(keyFile, next.toBase64() + "\n");
+      Run both = cli("keyring", "rotate", next.toBase64(), "--key-file", keyFile.toString(), "--addr", addr);
+      assertEquals(1, both.code(), both.out() + both.err());
+      assertEquals(List.of(key), n.convoy().keyring().localKeys(), "a refused command changed the keyring");
+      Run rotated = cli("keyring", "rotate", "--key-file", keyFile.toString(), "--addr", addr, "--token-file",
+          tokenFile.toString());
       assertEquals(0, rotated.code(), rotated.out() + rotated.err());
       assertTrue(rotated.out().contains(next.fingerprint()), rotated.out());
       assertEquals(List.of(next), n.convoy().keyring().localKeys());

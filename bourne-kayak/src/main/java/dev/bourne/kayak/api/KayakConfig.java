@@ -1,6 +1,7 @@
 package dev.bourne.kayak.api;
 
 import dev.bourne.common.config.ConfigCheck;
+import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.net.TlsConfig;
@@ -44,8 +45,9 @@ import java.util.Optional;
  *     up (default on); off leaves promotion to {@link Admin#promote} (autopilot turns it off)
  * @param learnerCatchUpEntries a learner counts as caught up, for automatic promotion and for
  *     {@link Admin#promote}, once its log is within this many entries of the leader's (default 64)
- * @param memberId the id a new data directory takes (default: a random one); a directory that
- *     already holds another id fails to start
+ * @param memberId the id a new data directory takes (default: a random one, or the id the
+ *     certificate names when {@code tls} binds identities); a directory that already holds another
+ *     id fails to start
  * @param tls mutual TLS for the member's own transport ({@link dev.bourne.kayak.Kayak} starts one
  *     unless given one): every peer must present a certificate the trust store admits (default: none,
  *     plain TCP)
@@ -100,6 +102,20 @@ public record KayakConfig(
     ConfigCheck.inRange(learnerCatchUpEntries, 0, 1L << 40, "kayak.learner-catch-up-entries");
     ConfigCheck.notNull(memberId, "kayak.member-id");
     ConfigCheck.notNull(tls, "kayak.tls");
+    if (tls.isPresent() && tls.get().bindsIdentity()) {
+      // A certificate that binds identity names this member: its common name is the member id.
+      String cn = tls.get().ownIdentity();
+      NodeId certified;
+      try {
+        certified = NodeId.parse(cn);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("kayak.tls", cn,
+            "binds identity, so the certificate's common name must be a member id (a UUID)");
+      }
+      ConfigCheck.require(memberId.isEmpty() || memberId.get().equals(certified), "kayak.member-id", memberId.orElse(null),
+          "differs from the id " + certified + " the certificate names");
+      memberId = Optional.of(certified);
+    }
   }
 
   /** A builder with the defaults, storing data in {@code dataDir}. */

@@ -32,7 +32,20 @@ public interface KayakGroups extends AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   static KayakGroups on(ConvoyHost convoy, Transport transport) {
-    return GroupsHost.production(convoy, transport);
+    return GroupsHost.production(convoy, transport, false);
+  }
+
+  /**
+   * As {@link #on}, for a member whose identity its certificate names ({@code
+   * TlsConfig.bindingIdentity()}, with the Convoy member taking the certified id): the member is
+   * the Convoy member's id in every group, so that its peers can check every Raft message against
+   * the sender's certificate. A group data directory that already holds another member id fails to
+   * start (identities bound to certificates need fresh group directories).
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  static KayakGroups onCertified(ConvoyHost convoy, Transport transport) {
+    return GroupsHost.production(convoy, transport, true);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.bourne.kayak.core.MembershipChange;
 import dev.bourne.kayak.core.ProposeResult;
 import dev.bourne.kayak.wire.RequestCodec;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
+import dev.bourne.net.IdentityMismatchException;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.RemoteException;
 import dev.bourne.net.UnreachableException;
@@ -335,6 +336,10 @@ final class MembershipRequests {
         return CompletableFuture.failedFuture(foreign);
       }
       joiner = call.member();
+      IdentityMismatchException impostor = host.refuseImpostor(from, joiner);
+      if (impostor != null) {
+        return CompletableFuture.failedFuture(impostor);
+      }
       address = call.address();
       timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     } catch (MalformedMessageException e) {
@@ -355,6 +360,10 @@ final class MembershipRequests {
         return CompletableFuture.failedFuture(foreign);
       }
       leaver = call.member();
+      IdentityMismatchException impostor = host.refuseImpostor(from, leaver);
+      if (impostor != null) {
+        return CompletableFuture.failedFuture(impostor);
+      }
       timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     } catch (MalformedMessageException e) {
       return CompletableFuture.failedFuture(Requests.badRequest(e.getMessage()));

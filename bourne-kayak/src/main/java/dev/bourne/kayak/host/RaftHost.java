@@ -29,6 +29,7 @@ import dev.bourne.kayak.core.Ready;
 import dev.bourne.kayak.core.SnapshotStorage;
 import dev.bourne.kayak.core.Status;
 import dev.bourne.kayak.wire.WireCodec;
+import dev.bourne.net.IdentityMismatchException;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.Transport;
 import java.time.Duration;
@@ -124,6 +125,7 @@ final class RaftHost implements KayakHost {
   private final CopyOnWriteArrayList<Consumer<Long>> termListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong foreign = new AtomicLong();
+  private final AtomicLong impostors = new AtomicLong();
   /** Payload bytes committed since the last snapshot taken here, for {@code compactEvery}. */
   private final AtomicLong committedBytesSinceSnapshot = new AtomicLong();
   private final java.util.Set<Optional<ClusterId>> foreignLogged = new java.util.HashSet<>();
@@ -444,6 +446,23 @@ final class RaftHost implements KayakHost {
     return mismatch(claimed.get(), "the caller at " + from);
   }
 
+  /**
+   * Refuses a peer whose certificate names another member than the one it claims to be (only
+   * when the transport binds identities to certificates): counted, logged once.
+   *
+   * @return the error to answer with, or null if the claim stands
+   */
+  IdentityMismatchException refuseImpostor(Inbound from, NodeId claimed) {
+    if (from.mayClaim(claimed.toString())) {
+      return null;
+    }
+    IdentityMismatchException e = new IdentityMismatchException(claimed.toString(), from);
+    if (impostors.incrementAndGet() == 1) {
+      LOG.warn("{}: refusing a peer that speaks for another member (logged once): {}", id.shortString(), e.getMessage());
+    }
+    return e;
+  }
+
   private void countForeign(Optional<ClusterId> theirs, HostPort from) {
     foreign.incrementAndGet();
     boolean first;
@@ -706,6 +725,9 @@ final class RaftHost implements KayakHost {
       malformed.incrementAndGet();
       return;
     }
+    if (refuseImpostor(from, d.message().from()) != null) {
+      return;
+    }
     loop.execute(() -> {
       addresses.put(d.message().from(), from.source());
       if (!d.peers().isEmpty()) {
@@ -851,6 +873,11 @@ final class RaftHost implements KayakHost {
   /** Malformed messages dropped so far. */
   public long malformedMessages() {
     return malformed.get();
+  }
+
+  /** Raft messages and requests refused so far because the sender's certificate names another member. */
+  public long impostorMessages() {
+    return impostors.get();
   }
 
   /** Raft messages and requests refused so far because they came from another cluster. */

@@ -16,6 +16,7 @@ import dev.bourne.kayak.core.ReadResult;
 import dev.bourne.kayak.core.Status;
 import dev.bourne.kayak.wire.RequestCodec;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
+import dev.bourne.net.IdentityMismatchException;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.RemoteException;
 import dev.bourne.net.RequestHandler;
@@ -160,6 +161,9 @@ final class Requests {
     op.noLeader = e instanceof RemoteException r && r.code().equals(NotLeaderException.CODE);
     if (e instanceof RemoteException r && r.code().equals(ClusterMismatchException.CODE)) {
       op.result.completeExceptionally(ClusterMismatchException.from(r).map(Throwable.class::cast).orElse(r));
+    }
+    if (e instanceof RemoteException r && r.code().equals(IdentityMismatchException.CODE)) {
+      op.result.completeExceptionally(r); // a certificate that names another member: asking again cannot help
     }
   }
 

@@ -11,6 +11,7 @@ import dev.bourne.kayak.core.Message;
 import dev.bourne.kayak.core.SnapshotStorage;
 import dev.bourne.kayak.wire.RequestCodec;
 import dev.bourne.kayak.wire.WireCodec.MalformedMessageException;
+import dev.bourne.net.IdentityMismatchException;
 import dev.bourne.net.Inbound;
 import java.time.Duration;
 import java.util.HashMap;
@@ -239,6 +240,10 @@ final class SnapshotTransfer {
     if (!c.to().equals(host.id)) {
       return CompletableFuture.failedFuture(Requests.badRequest("snapshot chunk for " + c.to() + " reached "
           + host.id));
+    }
+    IdentityMismatchException impostor = host.refuseImpostor(from, c.from());
+    if (impostor != null) {
+      return CompletableFuture.failedFuture(impostor);
     }
     CompletableFuture<byte[]> reply = new CompletableFuture<>();
     io.execute(() -> {

@@ -114,6 +114,12 @@ public final class FileSnapshotStorage implements SnapshotStorage {
       long term = h.getLong(16);
       long length = h.getLong(24);
       int checksum = h.getInt(32);
+      if (index < 1 || term < 1 || length < 0) {
+        // Found by StorageGuidedFuzzTest: checksums that match do not make the fields sane, and a
+        // point no snapshot can have failed later with an unchecked exception instead of this one.
+        throw new StorageException(file + ": header names the impossible snapshot " + index + "@" + term + " of "
+            + length + " bytes");
+      }
       if (index != Long.parseLong(m.group(1)) || term != Long.parseLong(m.group(2))) {
         throw new StorageException(file + ": header says " + index + "@" + term + ", the name does not");
       }

@@ -43,7 +43,12 @@ final class SnapshotMarker {
     if (bytes.length != BYTES || buf.getInt(0) != MAGIC || buf.getInt(20) != checksum(bytes)) {
       throw new StorageException(path + ": snapshot point file is corrupt (" + bytes.length + " bytes)");
     }
-    return new Point(buf.getLong(4), buf.getLong(12));
+    long index = buf.getLong(4);
+    long term = buf.getLong(12);
+    if (index < 0 || term < 0 || (index == 0) != (term == 0)) { // terms start at 1: only NONE has a zero
+      throw new StorageException(path + ": snapshot point file names the impossible point " + index + "@" + term);
+    }
+    return new Point(index, term);
   }
 
   /** Saves the point durably before returning. */

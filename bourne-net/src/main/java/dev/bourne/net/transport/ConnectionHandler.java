@@ -4,6 +4,7 @@ import dev.bourne.common.error.ClosedException;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.net.Inbound;
 import dev.bourne.net.PayloadTooLargeException;
+import dev.bourne.net.TlsConfig;
 import dev.bourne.net.UnreachableException;
 import dev.bourne.net.internal.Envelopes;
 import dev.bourne.net.wire.Envelope;
@@ -14,12 +15,17 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
   private HostPort remote;
   private String lastSourceText;
   private HostPort lastSource;
+  /** The peer's certified identity, once its TLS handshake succeeded and identities are bound. */
+  private Optional<String> identity = Optional.empty();
 
   private final boolean accepted;
 
@@ -167,7 +175,15 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
         return null;
       }
     }
-    return new Inbound(lastSource, remote != null ? remote : lastSource);
+    if (ctx.bindsIdentity() && identity.isEmpty()) {
+      // Read here too, in case a message is handed on before the handshake event.
+      identity = peerCommonName(c);
+      if (identity.isEmpty()) {
+        c.close();
+        return null;
+      }
+    }
+    return new Inbound(lastSource, remote != null ? remote : lastSource, identity);
   }
 
   private void malformed(ChannelHandlerContext c, String why) {
@@ -196,6 +212,16 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext c, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent hs && hs.isSuccess() && ctx.bindsIdentity()) {
+      identity = peerCommonName(c);
+      if (identity.isEmpty()) {
+        ctx.metrics().tlsRefused.increment();
+        ctx.limiter().warn("tls-no-identity", "TLS peer {} refused: its certificate names no identity (no CN)",
+            c.channel().remoteAddress());
+        c.close();
+        return;
+      }
+    }
     if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
       ctx.metrics().tlsRefused.increment();
       ctx.limiter().warn(
@@ -205,6 +231,19 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Envelope> {
       return;
     }
     super.userEventTriggered(c, evt);
+  }
+
+  private static Optional<String> peerCommonName(ChannelHandlerContext c) {
+    SslHandler ssl = c.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return Optional.empty();
+    }
+    try {
+      Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? TlsConfig.commonName(leaf) : Optional.empty();
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.bourne.net.wire.Envelope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
@@ -30,26 +31,65 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   private final long frameTimeoutNanos;
   private final NetMetrics metrics;
   private final Runnable onStall;
+  private final Runnable onSilence;
   private long framesDecoded;
   private long framesAtArm;
   private ScheduledFuture<?> stallCheck;
+  /** Set once a frame was refused: the connection is closing, and nothing after it is decoded. */
+  private boolean refused;
+  /** Set by the first bytes read: from then on, the stall check covers the connection. */
+  private boolean sawBytes;
 
   /**
    * @param maxFrameBytes the largest envelope accepted
-   * @param frameTimeoutNanos how long a frame may stay incomplete
+   * @param frameTimeoutNanos how long a frame may stay incomplete, and (with {@code onSilence}) how
+   *     long a new connection may stay without sending a byte
    * @param onStall called (on the event loop) when a frame stalled, before the channel is closed
+   * @param onSilence called (on the event loop) when nothing came in time, before the
+   *     channel is closed; null for no deadline (the dialling side, which may wait for replies)
    */
-  FrameDecoder(int maxFrameBytes, long frameTimeoutNanos, NetMetrics metrics, Runnable onStall) {
+  FrameDecoder(int maxFrameBytes, long frameTimeoutNanos, NetMetrics metrics, Runnable onStall, Runnable onSilence) {
     // Netty's limit counts the 4 length bytes; ours is on the envelope alone.
     super(maxFrameBytes + 4, 0, 4, 0, 4, true);
     this.frameTimeoutNanos = frameTimeoutNanos;
     this.metrics = metrics;
     this.onStall = onStall;
+    this.onSilence = onSilence;
+  }
+
+  /** A decoder without a first-frame deadline. */
+  FrameDecoder(int maxFrameBytes, long frameTimeoutNanos, NetMetrics metrics, Runnable onStall) {
+    this(maxFrameBytes, frameTimeoutNanos, metrics, onStall, null);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (onSilence != null) {
+      // A connection that never sends a frame would otherwise hold its slot (and a share of the
+      // connection limits) for as long as it likes: connections from many addresses could fill them.
+      ctx.executor().schedule(() -> {
+        if (!sawBytes && !refused && ctx.channel().isActive()) {
+          metrics.silent.increment();
+          onSilence.run();
+          ctx.close();
+        }
+      }, frameTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
   protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
-    ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+    if (refused) {
+      in.skipBytes(in.readableBytes());
+      return null;
+    }
+    ByteBuf frame;
+    try {
+      frame = (ByteBuf) super.decode(ctx, in);
+    } catch (DecoderException e) {
+      refused = true;
+      throw e;
+    }
     if (frame == null) {
       return null;
     }
@@ -57,6 +97,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       framesDecoded++;
       return Envelope.parseFrom(frame.nioBuffer());
     } catch (InvalidProtocolBufferException e) {
+      refused = true;
       throw new CorruptedFrameException("frame is not an envelope: " + e.getMessage(), e);
     } finally {
       frame.release();
@@ -65,6 +106,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    sawBytes = true;
     super.channelRead(ctx, msg);
     if (actualReadableBytes() > 0) {
       if (stallCheck == null) {
@@ -107,7 +149,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
       throws Exception {
     super.decodeLast(ctx, in, out);
-    if (in.isReadable()) {
+    if (in.isReadable() && !refused) {
       metrics.truncated.increment();
       in.skipBytes(in.readableBytes());
     }

@@ -21,6 +21,8 @@ public final class NetMetrics {
   public static final String FRAMES_TRUNCATED = "net.frames.truncated";
   /** Connections closed because a frame stayed half-sent past the frame timeout. */
   public static final String FRAMES_STALLED = "net.frames.stalled";
+  /** Accepted connections closed because they sent nothing within the frame timeout. */
+  public static final String CONNECTIONS_SILENT = "net.connections.silent";
   /** TLS handshakes refused (untrusted or missing certificate, or not TLS at all). */
   public static final String TLS_REFUSED = "net.tls.refused";
   /** Accepted connections closed at once because of the connection limits (total or per address). */
@@ -45,6 +47,7 @@ public final class NetMetrics {
   final Metrics.Counter malformed;
   final Metrics.Counter truncated;
   final Metrics.Counter stalled;
+  final Metrics.Counter silent;
   final Metrics.Counter tlsRefused;
   final Metrics.Counter connectionsRefused;
   final Metrics.Counter late;
@@ -62,6 +65,7 @@ public final class NetMetrics {
     malformed = m.counter(FRAMES_MALFORMED);
     truncated = m.counter(FRAMES_TRUNCATED);
     stalled = m.counter(FRAMES_STALLED);
+    silent = m.counter(CONNECTIONS_SILENT);
     tlsRefused = m.counter(TLS_REFUSED);
     connectionsRefused = m.counter(CONNECTIONS_REFUSED);
     late = m.counter(RESPONSES_LATE);

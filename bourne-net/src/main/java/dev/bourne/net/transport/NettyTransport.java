@@ -98,9 +98,7 @@ public final class NettyTransport implements Transport {
   private volatile String tlsStamp = "";
   private final Bootstrap dialer;
   private final ConcurrentHashMap<HostPort, PeerLink> links = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> acceptedByAddress =
-      new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger acceptedOpen = new java.util.concurrent.atomic.AtomicInteger();
+  private final ConnectionLimits limits;
   private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final Random jitter = new Random();
@@ -112,13 +110,15 @@ public final class NettyTransport implements Transport {
   private NettyTransport(TransportConfig config) throws SSLException {
     this.config = config;
     this.metrics = new NetMetrics(config.metrics());
+    this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
     this.maxDatagramBytes = config.maxDatagramPayload() + Envelopes.HEADER_ALLOWANCE;
     this.lifecycle = new Lifecycle("transport " + config.bind());
     this.context =
         new TransportContext(
             dispatcher, metrics, new LogLimiter(log, TimeUnit.SECONDS.toNanos(10)),
             config.maxFrameBytes(),
-            () -> lifecycle.state().compareTo(LifecycleState.STOPPING) >= 0);
+            () -> lifecycle.state().compareTo(LifecycleState.STOPPING) >= 0,
+            config.tls().map(TlsConfig::bindsIdentity).orElse(false));
     if (config.tls().isPresent()) {
       tlsStamp = config.tls().get().fileStamp();
       this.serverSsl = TlsContexts.server(config.tls().get());
@@ -251,27 +251,15 @@ public final class NettyTransport implements Transport {
    */
   private boolean admit(SocketChannel ch) {
     String ip = ch.remoteAddress() == null ? "?" : ch.remoteAddress().getAddress().getHostAddress();
-    java.util.concurrent.atomic.AtomicInteger mine = acceptedByAddress.computeIfAbsent(ip,
-        k -> new java.util.concurrent.atomic.AtomicInteger());
-    int total = acceptedOpen.incrementAndGet();
-    int fromIp = mine.incrementAndGet();
-    if (total > config.maxConnections() || fromIp > config.maxConnectionsPerAddress()) {
-      releaseAccepted(ip, mine);
+    if (!limits.tryAdmit(ip)) {
       metrics.connectionsRefused.increment();
       context.limiter().warn("connection-limit", "refusing a connection from {}: {} open from it, {} in all (limits {} and {})",
-          ip, fromIp, total, config.maxConnectionsPerAddress(), config.maxConnections());
+          ip, limits.open(ip), limits.open(), limits.maxPerAddress(), limits.maxTotal());
       ch.close();
       return false;
     }
-    ch.closeFuture().addListener(f -> releaseAccepted(ip, mine));
+    ch.closeFuture().addListener(f -> limits.release(ip));
     return true;
-  }
-
-  private void releaseAccepted(String ip, java.util.concurrent.atomic.AtomicInteger mine) {
-    acceptedOpen.decrementAndGet();
-    if (mine.decrementAndGet() <= 0) {
-      acceptedByAddress.remove(ip, mine);
-    }
   }
 
   private void publish(int port) {
@@ -304,7 +292,8 @@ public final class NettyTransport implements Transport {
             .addLast(
                 new FrameDecoder(
                     config.maxFrameBytes(), config.frameTimeout().toNanos(), metrics,
-                    () -> context.limiter().warn("stalled-frame", "closing connection from {}: a frame stayed incomplete for {}", ch.remoteAddress(), config.frameTimeout())))
+                    () -> context.limiter().warn("stalled-frame", "closing connection from {}: a frame stayed incomplete for {}", ch.remoteAddress(), config.frameTimeout()),
+                    accepted ? () -> context.limiter().warn("silent-connection", "closing connection from {}: it sent nothing within {}", ch.remoteAddress(), config.frameTimeout()) : null))
             .addLast(FrameEncoder.INSTANCE)
             .addLast(new ConnectionHandler(context, accepted));
         if (accepted) {

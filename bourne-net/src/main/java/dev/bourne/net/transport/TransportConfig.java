@@ -19,7 +19,8 @@ import java.util.Optional;
  *     is refused before any buffer is allocated and its connection closed
  * @param maxDatagramPayload the largest datagram payload {@code sendDatagram} accepts
  * @param connectTimeout how long a TCP connect (and TLS handshake) may take
- * @param frameTimeout how long a peer may leave a frame half-sent before its connection is closed
+ * @param frameTimeout how long a peer may leave a frame half-sent before its connection is closed,
+ *     and how long an accepted connection may stay without sending anything
  * @param reconnectBackoff how long to refuse calls to a peer after failed connects (grows per
  *     failure, reset by a success)
  * @param ioThreads Netty event-loop threads

@@ -13,10 +13,13 @@ import java.util.function.BooleanSupplier;
  * @param limiter rate limits warnings about bad peers
  * @param maxFrameBytes the largest envelope sent or accepted
  * @param closing true once the transport began to close
+ * @param bindsIdentity whether a TLS peer's certificate names its identity ({@link
+ *     dev.bourne.net.TlsConfig#bindingIdentity()})
  */
 record TransportContext(
     Dispatcher dispatcher,
     NetMetrics metrics,
     LogLimiter limiter,
     int maxFrameBytes,
-    BooleanSupplier closing) {}
+    BooleanSupplier closing,
+    boolean bindsIdentity) {}

@@ -141,6 +141,22 @@ class FrameCodecTest {
   }
 
   @Test
+  void nothingAfterARefusedFrameIsDecodedNotEvenAtClose() {
+    // Found by FrameGuidedFuzzTest: the bytes behind a refused frame stayed buffered and were
+    // decoded when the channel closed, handing the next handler envelopes from a refused peer (and
+    // counting a second refusal).
+    Envelope after = Envelopes.oneWay("m", new byte[3], "a:1");
+    ByteBuf wire = Unpooled.buffer().writeInt(4).writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+    wire.writeBytes(encodeAll(List.of(after)));
+    wire.writeInt(1 << 30);
+    EmbeddedChannel dec = channel(1024);
+    assertThrows(CorruptedFrameException.class, () -> dec.writeInbound(wire));
+    assertFalse(dec.finish(), "no envelope from behind the refused frame");
+    assertNull(dec.readInbound());
+    assertEquals(0, metrics.count(NetMetrics.FRAMES_TRUNCATED));
+  }
+
+  @Test
   void aFrameCutOffByCloseIsCountedAsTruncated() {
     EmbeddedChannel dec = channel(1024);
     dec.writeInbound(Unpooled.buffer().writeInt(100).writeBytes(new byte[40]));

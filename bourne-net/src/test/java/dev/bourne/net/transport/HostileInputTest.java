@@ -85,6 +85,20 @@ class HostileInputTest {
   }
 
   @Test
+  void aConnectionThatNeverSendsAFrameIsClosedAfterTheFrameTimeout() throws Exception {
+    assertGoodPeerServed(); // its connection sends a frame at once
+    try (Socket s = connect()) {
+      long waited = awaitClosedByPeer(s);
+      assertTrue(waited >= 250, "closed after " + waited + " ms, before the 300 ms frame timeout");
+    }
+    Await.until("the silent connection counted", TIMEOUT, () -> server.metrics().count(NetMetrics.CONNECTIONS_SILENT) == 1);
+    // Past the deadline now: the good peer's connection, which sent a frame, was kept (no new accept).
+    assertGoodPeerServed();
+    assertEquals(2, server.metrics().count(NetMetrics.CONNECTIONS_ACCEPTED), "the good peer had to reconnect");
+    assertEquals(1, server.metrics().count(NetMetrics.CONNECTIONS_SILENT));
+  }
+
+  @Test
   void aFrameThatIsNotAnEnvelopeClosesTheConnection() throws Exception {
     try (Socket s = connect()) {
       DataOutputStream out = new DataOutputStream(s.getOutputStream());

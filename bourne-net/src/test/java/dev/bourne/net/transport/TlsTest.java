@@ -74,6 +74,23 @@ class TlsTest {
   }
 
   @Test
+  void aBoundIdentityIsTheCommonNameOfThePeersCertificate() throws Exception {
+    Nodes.Node server = nodes.start(b -> b.tls(tls(node1, trusted).bindingIdentity()));
+    server.transport().handle("who", (from, p) ->
+        CompletableFuture.completedFuture(from.identity().orElse("(none)").getBytes(StandardCharsets.UTF_8)));
+    Nodes.Node client = nodes.start(b -> b.tls(tls(node2, trusted)));
+    byte[] reply = client.transport().call(server.transport().localAddress(), "who", new byte[0], TIMEOUT).get(20, TimeUnit.SECONDS);
+    assertEquals("node2.bourne.test", new String(reply, StandardCharsets.UTF_8), "the server names its caller");
+    assertEquals("node1.bourne.test", tls(node1, trusted).bindingIdentity().ownIdentity());
+
+    Nodes.Node unbound = nodes.start(b -> b.tls(tls(node1, trusted)));
+    unbound.transport().handle("who", (from, p) ->
+        CompletableFuture.completedFuture(from.identity().orElse("(none)").getBytes(StandardCharsets.UTF_8)));
+    byte[] none = client.transport().call(unbound.transport().localAddress(), "who", new byte[0], TIMEOUT).get(20, TimeUnit.SECONDS);
+    assertEquals("(none)", new String(none, StandardCharsets.UTF_8), "no identity unless bound");
+  }
+
+  @Test
   void aPeerWithAnUntrustedCertificateIsRefused() throws Exception {
     Nodes.Node server = serverWithEcho();
     Nodes.Node rogue = nodes.start(b -> b.tls(tls(intruder, trusted)));

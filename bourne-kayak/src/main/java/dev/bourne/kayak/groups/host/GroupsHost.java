@@ -88,12 +88,16 @@ public final class GroupsHost implements KayakGroups {
   /**
    * Production groups: each group's data directory holds its member id ({@code member.id}) and
    * its Kayak host's files; one scheduler thread serves every group's host.
+   *
+   * @param certified whether the member id in every group is the Convoy member's (certified) id,
+   *     instead of a random one per group
    */
-  public static GroupsHost production(ConvoyHost convoy, Transport transport) {
+  public static GroupsHost production(ConvoyHost convoy, Transport transport, boolean certified) {
     Objects.requireNonNull(convoy, "convoy");
     Objects.requireNonNull(transport, "transport");
     Scheduler scheduler = Scheduler.system("kayak-groups-" + transport.localAddress().port());
-    return start(new Parts(convoy, transport, scheduler, Workers.threads(), new FileStorage(scheduler),
+    Optional<NodeId> id = certified ? Optional.of(convoy.id()) : Optional.empty();
+    return start(new Parts(convoy, transport, scheduler, Workers.threads(), new FileStorage(scheduler, id),
         List.of(scheduler)));
   }
 
@@ -174,9 +178,11 @@ public final class GroupsHost implements KayakGroups {
   /** Production storage: files in each group's data directory. */
   private static final class FileStorage implements Storage {
     private final Scheduler scheduler;
+    private final Optional<NodeId> certified;
 
-    FileStorage(Scheduler scheduler) {
+    FileStorage(Scheduler scheduler, Optional<NodeId> certified) {
       this.scheduler = scheduler;
+      this.certified = certified;
     }
 
     @Override
@@ -185,9 +191,14 @@ public final class GroupsHost implements KayakGroups {
       try {
         Files.createDirectories(spec.dataDir());
         if (Files.exists(file)) {
-          return NodeId.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
+          NodeId stored = NodeId.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
+          if (certified.isPresent() && !certified.get().equals(stored)) {
+            throw new StorageException(file + " holds member id " + stored + ", but this member's certificate names "
+                + certified.get() + ": a group directory made before identities were bound cannot be kept");
+          }
+          return stored;
         }
-        NodeId fresh = NodeId.random();
+        NodeId fresh = certified.orElseGet(NodeId::random);
         Path tmp = spec.dataDir().resolve("member.id.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
