@@ -43,6 +43,9 @@ final class Prober {
     boolean indirect;
     int expectedNacks;
     int nacks;
+    /** The relays asked, and those that nacked: a nack counts once per relay asked (a duplicate or a stranger's does not). */
+    final java.util.Set<NodeId> relaysAsked = new java.util.HashSet<>();
+    final java.util.Set<NodeId> nackedBy = new java.util.HashSet<>();
     long tcpSendId = -1;
     boolean tcpFailed;
 
@@ -161,6 +164,7 @@ final class Prober {
     core.shuffle(helpers);
     int k = Math.min(config.indirectChecks(), helpers.size());
     for (int i = 0; i < k; i++) {
+      probe.relaysAsked.add(helpers.get(i).id);
       core.sendWithUpdates(helpers.get(i).address,
           new Message.PingReq(probe.seq, probe.target, probe.address, core.selfId(), List.of()), Channel.UDP);
     }
@@ -217,8 +221,9 @@ final class Prober {
   }
 
   void onNack(long now, Message.Nack nack) {
-    if (probe != null && nack.seq() == probe.seq) {
-      probe.nacks++;
+    if (probe != null && nack.seq() == probe.seq && probe.relaysAsked.contains(nack.sender())
+        && probe.nackedBy.add(nack.sender())) {
+      probe.nacks = probe.nackedBy.size();
       concludeIfHopeless(now);
     }
   }

@@ -31,6 +31,7 @@ class ProbeConclusionTest {
     Send ping;
     Send tcpPing;
     final List<Send> pingReqs = new ArrayList<>();
+    final Map<HostPort, NodeId> ids = new java.util.HashMap<>();
 
     Scenario(long seed) {
       Random random = new Random(seed);
@@ -40,6 +41,7 @@ class ProbeConclusionTest {
         records.add(new Message.MemberRecord(NodeId.random(random), new HostPort("10.0.0." + i, 7946), 1, 1,
             MemberState.ALIVE));
       }
+      records.forEach(r -> ids.put(r.address(), r.id()));
       core.receive(0, new HostPort("10.0.0.2", 7946), new Message.PushPull(true, true, records.get(0).id(), records, List.of()));
       collect();
       while (ping == null) {
@@ -69,8 +71,12 @@ class ProbeConclusionTest {
 
     void nackFromEveryRelay() {
       for (Send r : pingReqs) {
-        core.receive(now, r.to(), new Message.Nack(seq(), NodeId.random(new Random(r.to().hashCode()))));
+        nackFrom(r.to(), ids.get(r.to()));
       }
+    }
+
+    void nackFrom(HostPort address, NodeId sender) {
+      core.receive(now, address, new Message.Nack(seq(), sender));
       collect();
     }
 
@@ -130,6 +136,25 @@ class ProbeConclusionTest {
         assertTrue(s.now - probeStart >= CONFIG.probeIntervalNanos() - 2 * STEP,
             "suspected " + (s.now - probeStart) / 1e6 + " ms into the probe, before its period ended (seed " + seed + ")");
       }
+    }
+  }
+
+  @Test
+  void aNackCountsOncePerRelayAsked() {
+    for (long seed = 1; seed <= 20; seed++) {
+      Scenario s = new Scenario(seed);
+      Send first = s.pingReqs.get(0);
+      for (int i = 0; i < s.pingReqs.size(); i++) {
+        s.nackFrom(first.to(), s.ids.get(first.to())); // one relay's nack, duplicated (or replayed)
+      }
+      s.nackFrom(first.to(), NodeId.random(new Random(seed))); // and a nack from a member never asked
+      s.core.sendFailed(s.now, s.tcpPing.sendId());
+      s.collect();
+      assertEquals(List.of(), s.healthOfTarget, "duplicates ended the probe early (seed " + seed + ")");
+      for (Send r : s.pingReqs.subList(1, s.pingReqs.size())) {
+        s.nackFrom(r.to(), s.ids.get(r.to()));
+      }
+      assertEquals(List.of(MemberState.SUSPECT), s.healthOfTarget, "every relay's nack ends it (seed " + seed + ")");
     }
   }
 

@@ -19,12 +19,9 @@ import dev.bourne.convoy.wire.PacketSeal;
 import dev.bourne.convoy.wire.WireCodec;
 import dev.bourne.net.IdentityMismatchException;
 import dev.bourne.net.RemoteException;
-import dev.bourne.net.TlsConfig;
+import dev.bourne.net.testing.TestCertificates;
 import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,38 +42,21 @@ class CertifiedIdentityTest {
   private static final NodeId B = NodeId.parse("00000000-0000-4000-8000-0000000000b1");
   private static final NodeId MALLORY = NodeId.parse("00000000-0000-4000-8000-0000000000f1");
   private static final String CLUSTER = "identity-test";
-  @TempDir static Path certs;
-  private static SelfSignedCertificate certA;
-  private static SelfSignedCertificate certB;
-  private static SelfSignedCertificate certMallory;
-  private static SelfSignedCertificate certNamed;
-  private static Path trusted;
+  @TempDir static Path dir;
+  private static TestCertificates certs;
 
   @BeforeAll
-  static void certificates() throws Exception {
-    certA = new SelfSignedCertificate(A.toString());
-    certB = new SelfSignedCertificate(B.toString());
-    certMallory = new SelfSignedCertificate(MALLORY.toString());
-    certNamed = new SelfSignedCertificate("node1.bourne.test");
-    trusted = certs.resolve("trusted.pem");
-    StringBuilder all = new StringBuilder();
-    for (SelfSignedCertificate c : List.of(certA, certB, certMallory, certNamed)) {
-      all.append(Files.readString(c.certificate().toPath()));
-    }
-    Files.writeString(trusted, all, StandardCharsets.US_ASCII);
+  static void certificates() {
+    certs = new TestCertificates(dir, List.of(A.toString(), B.toString(), MALLORY.toString(), "node1.bourne.test"));
   }
 
   @AfterAll
   static void deleteCertificates() {
-    List.of(certA, certB, certMallory, certNamed).forEach(SelfSignedCertificate::delete);
+    certs.close();
   }
 
-  private static TlsConfig tls(SelfSignedCertificate own) {
-    return TlsConfig.pem(own.certificate().toPath(), own.privateKey().toPath(), trusted).bindingIdentity();
-  }
-
-  private static ConvoyConfig config(SelfSignedCertificate cert) {
-    return ConvoyConfig.local().security(GossipSecurity.named(CLUSTER)).tls(tls(cert)).build();
+  private static ConvoyConfig config(String name) {
+    return ConvoyConfig.local().security(GossipSecurity.named(CLUSTER)).tls(certs.bound(name)).build();
   }
 
   private static boolean sees(ConvoyHost observer, NodeId id) {
@@ -85,12 +65,12 @@ class CertifiedIdentityTest {
 
   @Test
   void aMemberTakesItsCertifiedIdAndATcpRequestForAnotherIsRefused() throws Exception {
-    ConvoyHost a = Convoy.start(config(certA));
+    ConvoyHost a = Convoy.start(config(A.toString()));
     ConvoyHost b = null;
     try (NettyTransport mallory = NettyTransport.start(TransportConfig.builder().bind(new HostPort("127.0.0.1", 0))
-        .tls(tls(certMallory)).build())) {
+        .tls(certs.bound(MALLORY.toString())).build())) {
       assertEquals(A, a.id(), "the member id is the certificate's common name");
-      b = Convoy.join(config(certB), List.of(a.address()));
+      b = Convoy.join(config(B.toString()), List.of(a.address()));
       assertEquals(B, b.id());
       ConvoyHost joined = b;
       Await.until("a and b see each other over certified TCP", Duration.ofSeconds(20), () -> sees(a, B) && sees(joined, A));
@@ -117,7 +97,7 @@ class CertifiedIdentityTest {
 
   @Test
   void aCertificateWhoseNameIsNotAMemberIdFailsAtStart() {
-    ConfigException e = assertThrows(ConfigException.class, () -> Convoy.start(config(certNamed)));
+    ConfigException e = assertThrows(ConfigException.class, () -> Convoy.start(config("node1.bourne.test")));
     assertTrue(e.getMessage().contains("UUID"), e.getMessage());
   }
 }

@@ -11,9 +11,8 @@ import dev.bourne.common.testing.Await;
 import dev.bourne.convoy.api.GossipSecurity;
 import dev.bourne.it.http.Views;
 import dev.bourne.net.TlsConfig;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
+import dev.bourne.net.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,30 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeIdentityTest {
   private static final NodeId A = NodeId.parse("00000000-0000-4000-8000-0000000000aa");
   private static final NodeId B = NodeId.parse("00000000-0000-4000-8000-0000000000bb");
-  @TempDir static Path certs;
-  private static SelfSignedCertificate certA;
-  private static SelfSignedCertificate certB;
-  private static Path trusted;
+  @TempDir static Path certDir;
+  private static TestCertificates certs;
 
   @TempDir Path dir;
 
   @BeforeAll
-  static void certificates() throws Exception {
-    certA = new SelfSignedCertificate(A.toString());
-    certB = new SelfSignedCertificate(B.toString());
-    trusted = certs.resolve("trusted.pem");
-    Files.writeString(trusted, Files.readString(certA.certificate().toPath()) + Files.readString(certB.certificate().toPath()),
-        StandardCharsets.US_ASCII);
+  static void certificates() {
+    certs = new TestCertificates(certDir, List.of(A.toString(), B.toString()));
   }
 
   @AfterAll
   static void deleteCertificates() {
-    certA.delete();
-    certB.delete();
+    certs.close();
   }
 
-  private NodeConfig config(String name, SelfSignedCertificate cert, List<HostPort> join, int expect) {
-    TlsConfig tls = TlsConfig.pem(cert.certificate().toPath(), cert.privateKey().toPath(), trusted).bindingIdentity();
+  private NodeConfig config(String name, NodeId id, List<HostPort> join, int expect) {
+    TlsConfig tls = certs.bound(id.toString());
     return NodeConfig.builder(dir.resolve("data-" + name)).bind(new HostPort("127.0.0.1", 0))
         .http(new HostPort("127.0.0.1", 0)).join(join).expect(expect).gossip("local").stabilization(Duration.ZERO)
         .security(new NodeSecurity(GossipSecurity.named("identity-test"), Optional.empty(), Optional.of(tls))).build();
@@ -64,10 +56,10 @@ class NodeIdentityTest {
 
   @Test
   void nodesAreTheIdsTheirCertificatesNameEverywhere() throws Exception {
-    try (Node a = Node.start(config("a", certA, List.of(), 1))) {
+    try (Node a = Node.start(config("a", A, List.of(), 1))) {
       a.ready().get(60, TimeUnit.SECONDS);
       assertEquals(A, a.convoy().id());
-      try (Node b = Node.start(config("b", certB, List.of(a.address()), 1))) {
+      try (Node b = Node.start(config("b", B, List.of(a.address()), 1))) {
         b.ready().get(60, TimeUnit.SECONDS);
         assertEquals(B, b.convoy().id());
         // With one voter expected, autopilot keeps b a learner: a member of every group, as itself.
@@ -94,7 +86,7 @@ class NodeIdentityTest {
     try (Node n = Node.start(plain)) {
       n.ready().get(60, TimeUnit.SECONDS);
     }
-    NodeConfig bound = config("old", certA, List.of(), 1);
+    NodeConfig bound = config("old", A, List.of(), 1);
     try (Node n = Node.start(bound)) {
       ExecutionException e = assertThrows(ExecutionException.class, () -> n.ready().get(60, TimeUnit.SECONDS));
       assertTrue(String.valueOf(e.getCause().getMessage()).contains("certificate names"), e.getCause().toString());

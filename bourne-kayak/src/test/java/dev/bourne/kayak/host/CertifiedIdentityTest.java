@@ -17,12 +17,10 @@ import dev.bourne.kayak.wire.RequestCodec;
 import dev.bourne.kayak.wire.WireCodec;
 import dev.bourne.net.IdentityMismatchException;
 import dev.bourne.net.RemoteException;
-import dev.bourne.net.TlsConfig;
+import dev.bourne.net.testing.TestCertificates;
 import dev.bourne.net.transport.NettyTransport;
 import dev.bourne.net.transport.TransportConfig;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,33 +45,20 @@ class CertifiedIdentityTest {
   private static final NodeId A = NodeId.parse("00000000-0000-4000-8000-00000000000a");
   private static final NodeId B = NodeId.parse("00000000-0000-4000-8000-00000000000b");
   private static final NodeId MALLORY = NodeId.parse("00000000-0000-4000-8000-0000000000ff");
-  @TempDir static Path certs;
-  private static SelfSignedCertificate certA;
-  private static SelfSignedCertificate certB;
-  private static SelfSignedCertificate certMallory;
-  private static SelfSignedCertificate certNamed;
-  private static Path trusted;
+  @TempDir static Path certDir;
+  private static TestCertificates certs;
 
   @TempDir Path dir;
   private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
   @BeforeAll
-  static void certificates() throws Exception {
-    certA = new SelfSignedCertificate(A.toString());
-    certB = new SelfSignedCertificate(B.toString());
-    certMallory = new SelfSignedCertificate(MALLORY.toString());
-    certNamed = new SelfSignedCertificate("node1.bourne.test");
-    trusted = certs.resolve("trusted.pem");
-    StringBuilder all = new StringBuilder();
-    for (SelfSignedCertificate c : List.of(certA, certB, certMallory, certNamed)) {
-      all.append(Files.readString(c.certificate().toPath()));
-    }
-    Files.writeString(trusted, all, StandardCharsets.US_ASCII);
+  static void certificates() {
+    certs = new TestCertificates(certDir, List.of(A.toString(), B.toString(), MALLORY.toString(), "node1.bourne.test"));
   }
 
   @AfterAll
   static void deleteCertificates() {
-    List.of(certA, certB, certMallory, certNamed).forEach(SelfSignedCertificate::delete);
+    certs.close();
   }
 
   @AfterEach
@@ -83,13 +68,9 @@ class CertifiedIdentityTest {
     }
   }
 
-  private static TlsConfig tls(SelfSignedCertificate own) {
-    return TlsConfig.pem(own.certificate().toPath(), own.privateKey().toPath(), trusted).bindingIdentity();
-  }
-
-  private KayakConfig.Builder config(String name, SelfSignedCertificate cert) {
+  private KayakConfig.Builder config(String name, String cert) {
     return KayakConfig.builder(dir.resolve(name)).bind(new HostPort("127.0.0.1", 0)).tick(Duration.ofMillis(20))
-        .ticks(10, 2).appendTimeout(Duration.ofSeconds(2)).joinTimeout(Duration.ofSeconds(10)).tls(tls(cert));
+        .ticks(10, 2).appendTimeout(Duration.ofSeconds(2)).joinTimeout(Duration.ofSeconds(10)).tls(certs.bound(cert));
   }
 
   private <T extends AutoCloseable> T opened(T c) {
@@ -99,16 +80,16 @@ class CertifiedIdentityTest {
 
   @Test
   void aMemberTakesItsCertifiedIdAndNoPeerSpeaksForAnother() throws Exception {
-    KayakHost a = opened(Kayak.start(config("a", certA).build()));
+    KayakHost a = opened(Kayak.start(config("a", A.toString()).build()));
     assertEquals(A, a.id(), "the member id is the certificate's common name");
     Await.until("a leads", WAIT, () -> a.role() == dev.bourne.kayak.api.Role.LEADER);
-    KayakHost b = opened(Kayak.join(config("b", certB).build(), List.of(a.address())));
+    KayakHost b = opened(Kayak.join(config("b", B.toString()).build(), List.of(a.address())));
     assertEquals(B, b.id());
     assertTrue(a.roster().stream().anyMatch(m -> m.id().equals(B) && m.voter()), "b joined as itself");
 
     // Mallory holds a trusted certificate, for its own id, and speaks for the leader to b.
     NettyTransport mallory = opened(NettyTransport.start(TransportConfig.builder()
-        .bind(new HostPort("127.0.0.1", 0)).tls(tls(certMallory)).build()));
+        .bind(new HostPort("127.0.0.1", 0)).tls(certs.bound(MALLORY.toString())).build()));
     long term = b.term();
     byte[] forged = WireCodec.encode(B, a.clusterId().orElseThrow(),
         new Message.Heartbeat(term + 5, A, 0, 0), Map.of());
@@ -135,10 +116,10 @@ class CertifiedIdentityTest {
 
   @Test
   void aCertificateThatDoesNotNameAMemberIdOrNamesAnotherFailsAtConfigTime() {
-    ConfigException notAnId = assertThrows(ConfigException.class, () -> config("n", certNamed).build());
+    ConfigException notAnId = assertThrows(ConfigException.class, () -> config("n", "node1.bourne.test").build());
     assertTrue(notAnId.getMessage().contains("UUID"), notAnId.getMessage());
-    ConfigException other = assertThrows(ConfigException.class, () -> config("o", certA).memberId(B).build());
+    ConfigException other = assertThrows(ConfigException.class, () -> config("o", A.toString()).memberId(B).build());
     assertTrue(other.getMessage().contains("kayak.member-id"), other.getMessage());
-    assertEquals(Optional.of(A), config("ok", certA).memberId(A).build().memberId());
+    assertEquals(Optional.of(A), config("ok", A.toString()).memberId(A).build().memberId());
   }
 }
