@@ -1,5 +1,6 @@
 package dev.bourne.net;
 
+import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,10 +28,18 @@ public record Inbound(HostPort source, HostPort remote, Optional<String> identit
   }
 
   /**
-   * Whether the sender may claim to be {@code claimed}: always without a certified identity,
-   * otherwise only if the certificate names exactly that.
+   * Whether the sender may claim to be the member {@code claimed}: always without a certified
+   * identity, otherwise only if the certificate names that member id (compared as ids, so an
+   * upper-case UUID in a certificate names the same member as its lower-case form).
    */
-  public boolean mayClaim(String claimed) {
-    return identity.isEmpty() || identity.get().equals(claimed);
+  public boolean mayClaim(NodeId claimed) {
+    if (identity.isEmpty()) {
+      return true;
+    }
+    try {
+      return NodeId.parse(identity.get()).equals(claimed);
+    } catch (IllegalArgumentException notAnId) {
+      return false;
+    }
   }
 }

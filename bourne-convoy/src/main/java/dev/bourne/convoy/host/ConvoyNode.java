@@ -280,7 +280,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
       if (m == null) {
         throw new MalformedMessageException("not a convoy message");
       }
-      if (!from.mayClaim(m.sender().toString())) {
+      if (!from.mayClaim(m.sender())) {
         IdentityMismatchException e = new IdentityMismatchException(m.sender().toString(), from);
         if (impostors.incrementAndGet() == 1) {
           log.warn("refusing a peer that speaks for another member (logged once; counted): {}", e.getMessage());

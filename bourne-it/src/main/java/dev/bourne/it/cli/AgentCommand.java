@@ -112,6 +112,23 @@ final class AgentCommand implements Callable<Integer> {
       description = "How often the TLS files are checked for renewal (default 1m).")
   String tlsReload;
 
+  @Option(names = "--tls-bind-identity",
+      description = "The certificate names the node: its common name (a UUID) is the node's id, and peers refuse "
+          + "messages that claim an id their certificate does not name.")
+  boolean tlsBindIdentity;
+
+  @Option(names = "--http-max-connections", paramLabel = "N",
+      description = "HTTP connections open at once (default 1024).")
+  String httpMaxConnections;
+
+  @Option(names = "--http-max-connections-per-address", paramLabel = "N",
+      description = "HTTP connections open at once from one IP address (default 64, at most --http-max-connections).")
+  String httpMaxConnectionsPerAddress;
+
+  @Option(names = "--http-idle-timeout", paramLabel = "DURATION",
+      description = "How long an HTTP connection may stay silent before it is closed (default 60s).")
+  String httpIdleTimeout;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -185,6 +202,12 @@ final class AgentCommand implements Callable<Integer> {
     put(m, "tls-private-key", tlsPrivateKey);
     put(m, "tls-trusted-certs", tlsTrustedCerts);
     put(m, "tls-reload", tlsReload);
+    if (tlsBindIdentity) {
+      m.put("tls-bind-identity", "true");
+    }
+    put(m, "http-max-connections", httpMaxConnections);
+    put(m, "http-max-connections-per-address", httpMaxConnectionsPerAddress);
+    put(m, "http-idle-timeout", httpIdleTimeout);
     return m;
   }
 

@@ -38,11 +38,13 @@ public final class HttpApi implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;
+  private final ConnectionLimits admitted;
 
-  private HttpApi(EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+  private HttpApi(EventLoopGroup boss, EventLoopGroup workers, Channel channel, ConnectionLimits admitted) {
     this.boss = boss;
     this.workers = workers;
     this.channel = channel;
+    this.admitted = admitted;
   }
 
   /** {@link #start(HostPort, Backend, KvMetrics, HttpAccess, Optional, HttpLimits)} with every call open, in plain HTTP. */
@@ -101,7 +103,7 @@ public final class HttpApi implements AutoCloseable {
             }
           })
           .bind(new InetSocketAddress(bind.host(), bind.port())).syncUninterruptibly().channel();
-      return new HttpApi(boss, workers, ch);
+      return new HttpApi(boss, workers, ch, admitted);
     } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -182,6 +184,11 @@ public final class HttpApi implements AutoCloseable {
   /** Where the API listens (the bound port, if 0 was asked). */
   public HostPort address() {
     return HostPort.of((InetSocketAddress) channel.localAddress());
+  }
+
+  /** The connections open now (admitted by the limits and not closed yet). */
+  public int openConnections() {
+    return admitted.open();
   }
 
   /** Stops listening and closes every connection. */

@@ -5,9 +5,10 @@ import java.time.Duration;
 
 /**
  * The HTTP API's limits on connections: how many may be open in all and from one address (one
- * more is closed at once, counted and logged), and how long a connection may stay without a byte
- * from its client (a keep-alive connection between requests included) before it is closed, so that
- * clients that connect and say nothing cannot hold every slot.
+ * more is closed at once, counted and logged), and how long a connection may stay with no byte
+ * read or written (a keep-alive connection between requests included) before it is closed, so that
+ * clients that connect and say nothing cannot hold every slot. The node requires the idle timeout
+ * to be longer than its request timeout, so that no request still running is cut off.
  *
  * @param maxConnections connections open at once, from every address — {@code http-max-connections}
  * @param maxConnectionsPerAddress connections open at once from one IP address — {@code

@@ -6,6 +6,7 @@ import dev.bourne.convoy.Convoy;
 import dev.bourne.convoy.api.ConvoyConfig;
 import dev.bourne.convoy.api.ConvoyHost;
 import dev.bourne.convoy.api.MemberState;
+import dev.bourne.convoy.host.HostBuilder;
 import dev.bourne.it.http.Backend;
 import dev.bourne.it.http.HttpAccess;
 import dev.bourne.it.http.HttpApi;
@@ -482,6 +483,11 @@ public final class Node implements Backend, AutoCloseable {
     groupGauge("bourne_kv_applied_index", "Highest index this node's key/value replica applied", GroupStore::applied);
     groupGauge("bourne_kv_keys", "Keys this node's replica holds per group", GroupStore::keys);
     groupGauge("bourne_kv_sessions", "Clients in the exactly-once session table per group", GroupStore::sessions);
+    groupGauge("bourne_kayak_impostor_messages", "Raft messages and requests refused per group because the sender's"
+        + " certificate names another member (tls-bind-identity)", s -> s.host().impostorMessages());
+    GaugeWithCallback.builder().name("bourne_convoy_impostor_messages")
+        .help("Convoy TCP requests refused because the sender's certificate names another member (tls-bind-identity)")
+        .callback(cb -> cb.call(HostBuilder.counters(convoy).impostorMessages())).register(registry);
   }
 
   private void groupGauge(String name, String help, java.util.function.ToLongFunction<GroupStore> value) {

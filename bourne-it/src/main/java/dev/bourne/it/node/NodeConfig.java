@@ -54,6 +54,9 @@ public record NodeConfig(HostPort bind, Optional<HostPort> advertise, List<HostP
     ConfigCheck.inRange(snapshotEvery, 10, 100_000_000, "snapshot-every");
     ConfigCheck.positive(requestTimeout, "request-timeout");
     ConfigCheck.notNull(security, "security");
+    ConfigCheck.require(httpLimits.idleTimeout().compareTo(requestTimeout) > 0, "http-idle-timeout",
+        httpLimits.idleTimeout(), "must be longer than request-timeout " + requestTimeout
+            + " (a request still running would be cut off)");
     ConfigCheck.require(advertise.isPresent() || !bind.isWildcard(), "advertise", null,
         "must be set when binding to the wildcard address " + bind + " (peers need a routable address)");
     ConfigCheck.require(bind.port() == 0 || http.port() != bind.port() || !http.host().equals(bind.host()), "http",

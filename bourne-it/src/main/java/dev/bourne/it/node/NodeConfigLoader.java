@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.config.Settings;
+import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.convoy.api.GossipEncryption;
 import dev.bourne.convoy.api.GossipKey;
@@ -68,9 +69,7 @@ public final class NodeConfigLoader {
         .join(addresses(s.string("join", "")))
         .expect(s.integer("expect", defaults.expect()))
         .http(s.address("http", defaults.http()))
-        .httpLimits(new HttpLimits(s.integer("http-max-connections", defaults.httpLimits().maxConnections()),
-            s.integer("http-max-connections-per-address", defaults.httpLimits().maxConnectionsPerAddress()),
-            s.duration("http-idle-timeout", defaults.httpLimits().idleTimeout())))
+        .httpLimits(httpLimits(s, defaults.httpLimits()))
         .dataGroups(s.integer("data-groups", defaults.dataGroups()))
         .gossip(s.string("gossip", defaults.gossip()).strip())
         .stabilization(s.duration("stabilization", defaults.stabilization()))
@@ -135,6 +134,13 @@ public final class NodeConfigLoader {
     return new NodeSecurity(gossip, token, tls(s));
   }
 
+  /** The HTTP limits; the per-address one defaults to the total when only a smaller total is given. */
+  private static HttpLimits httpLimits(Settings s, HttpLimits defaults) {
+    int total = s.integer("http-max-connections", defaults.maxConnections());
+    int perAddress = s.integer("http-max-connections-per-address", Math.min(total, defaults.maxConnectionsPerAddress()));
+    return new HttpLimits(total, perAddress, s.duration("http-idle-timeout", defaults.idleTimeout()));
+  }
+
   /**
    * TLS from the three PEM files (all or none), checked again every {@code tls-reload} (default
    * 1m); with {@code tls-bind-identity}, the certificate names the node (its CN is the node's id).
@@ -175,7 +181,23 @@ public final class NodeConfigLoader {
       throw new ConfigException("tls-reload", reload, "must be positive");
     }
     tls = tls.reloadingEvery(reload);
-    return Optional.of(s.bool("tls-bind-identity", false) ? tls.bindingIdentity() : tls);
+    if (!s.bool("tls-bind-identity", false)) {
+      return Optional.of(tls);
+    }
+    TlsConfig bound = tls.bindingIdentity();
+    String cn;
+    try {
+      cn = bound.ownIdentity();
+    } catch (ConfigException e) {
+      throw new ConfigException("tls-cert-chain", s.string("tls-cert-chain", ""), e.getMessage());
+    }
+    try {
+      NodeId.parse(cn);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("tls-bind-identity", "true",
+          "needs a certificate whose common name is the node's id (a UUID), not '" + cn + "'");
+    }
+    return Optional.of(bound);
   }
 
   private static String readSecret(Settings s, String key) {

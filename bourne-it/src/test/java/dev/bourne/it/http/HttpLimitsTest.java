@@ -84,28 +84,27 @@ class HttpLimitsTest {
   @Test
   void aFloodFromOneAddressLeavesRoomForOthersAndSilentConnectionsAreClosed() throws Exception {
     api = HttpApi.start(new HostPort("127.0.0.1", 0), ApiFuzzTest.NOT_READY, new KvMetrics(registry), HttpAccess.OPEN,
-        Optional.empty(), new HttpLimits(4, 2, Duration.ofMillis(500)));
+        Optional.empty(), new HttpLimits(4, 2, Duration.ofSeconds(1)));
     long floodAt = System.nanoTime();
-    Socket first = connect("127.0.0.5");
-    Socket second = connect("127.0.0.5");
-    long thirdAt = System.nanoTime();
-    Socket third = connect("127.0.0.5");
-    long refusedAfter = awaitClosed(third, thirdAt);
-    assertTrue(refusedAfter < 400, "the third connection from one address was not refused at once: " + refusedAfter + " ms");
-    assertEquals(1.0, closed("limit"));
+    List<Socket> flood = List.of(connect("127.0.0.5"), connect("127.0.0.5"), connect("127.0.0.5"));
+    // Which of the three is refused depends on the order the server's threads take them up.
+    Await.until("two admitted, one refused", Duration.ofSeconds(10),
+        () -> api.openConnections() == 2 && closed("limit") == 1.0);
 
     assertEquals(200, status(), "another address is served while the flood holds its share");
 
-    assertTrue(awaitClosed(first, floodAt) >= 450, "closed before the idle timeout");
-    awaitClosed(second, floodAt);
-    Await.until("the silent connections counted", Duration.ofSeconds(10), () -> closed("idle") >= 2.0);
-    // Their slots are free again: the same address is admitted, and closed later only for silence.
-    long againAt = System.nanoTime();
-    Socket again = connect("127.0.0.5");
-    Socket andAgain = connect("127.0.0.5");
-    long andAgainAt = System.nanoTime();
-    assertTrue(awaitClosed(again, againAt) >= 450, "refused instead of admitted");
-    assertTrue(awaitClosed(andAgain, andAgainAt) >= 400, "refused instead of admitted");
+    for (Socket s : flood) {
+      awaitClosed(s, floodAt);
+    }
+    // Every connection idles out (the HTTP client's keep-alive one too), and its slot is released.
+    Await.until("every slot released", Duration.ofSeconds(10), () -> api.openConnections() == 0);
+    assertTrue(closed("idle") >= 2.0);
+    assertTrue((System.nanoTime() - floodAt) / 1_000_000 >= 900, "closed before the idle timeout");
+
+    // The same address is admitted again (and closed later only for silence).
+    connect("127.0.0.5");
+    connect("127.0.0.5");
+    Await.until("both admitted", Duration.ofSeconds(10), () -> api.openConnections() == 2);
     assertEquals(1.0, closed("limit"));
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.convoy.api.GossipKey;
+import dev.bourne.it.http.HttpLimits;
+import dev.bourne.net.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +125,35 @@ class NodeConfigLoaderTest {
     NodeConfig c = NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a", "tls-cert-chain", cert.toString(),
         "tls-private-key", cert.toString(), "tls-trusted-certs", cert.toString(), "tls-reload", "30s"));
     assertEquals(Optional.of(Duration.ofSeconds(30)), c.security().tls().orElseThrow().reloadEvery());
+  }
+
+  @Test
+  void aBoundIdentityNeedsACertificateNamingAMemberId() {
+    String id = "E621E1F8-C36C-495A-93FC-0C247A3E6E5F"; // upper case, as macOS uuidgen prints it
+    try (TestCertificates certs = new TestCertificates(dir, List.of(id, "node1.example"))) {
+      Map<String, String> named = Map.of("data-dir", "/tmp/a", "tls-bind-identity", "true",
+          "tls-cert-chain", certs.tls("node1.example").certChain().orElseThrow().toString(),
+          "tls-private-key", certs.tls("node1.example").privateKey().orElseThrow().toString(),
+          "tls-trusted-certs", certs.tls("node1.example").trustedCerts().orElseThrow().toString());
+      assertTrue(bad(named, "tls-bind-identity").getMessage().contains("node1.example"));
+      NodeConfig c = NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a", "tls-bind-identity", "true",
+          "tls-cert-chain", certs.tls(id).certChain().orElseThrow().toString(),
+          "tls-private-key", certs.tls(id).privateKey().orElseThrow().toString(),
+          "tls-trusted-certs", certs.tls(id).trustedCerts().orElseThrow().toString()));
+      assertTrue(c.security().tls().orElseThrow().bindsIdentity());
+    }
+    bad(Map.of("data-dir", "/tmp/a", "tls-bind-identity", "true"), "tls-bind-identity");
+  }
+
+  @Test
+  void httpLimitsFollowTheirSettings() {
+    NodeConfig defaults = NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a"));
+    assertEquals(new HttpLimits(1024, 64, Duration.ofSeconds(60)), defaults.httpLimits());
+    NodeConfig small = NodeConfigLoader.load(Optional.empty(), Map.of("data-dir", "/tmp/a", "http-max-connections", "32"));
+    assertEquals(32, small.httpLimits().maxConnectionsPerAddress(), "the per-address limit follows a smaller total");
+    bad(Map.of("data-dir", "/tmp/a", "http-max-connections", "8", "http-max-connections-per-address", "9"),
+        "http-max-connections-per-address");
+    bad(Map.of("data-dir", "/tmp/a", "http-idle-timeout", "5s"), "http-idle-timeout"); // not above request-timeout 10s
   }
 
   @Test

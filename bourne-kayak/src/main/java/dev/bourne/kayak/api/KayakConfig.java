@@ -50,7 +50,8 @@ import java.util.Optional;
  *     id fails to start
  * @param tls mutual TLS for the member's own transport ({@link dev.bourne.kayak.Kayak} starts one
  *     unless given one): every peer must present a certificate the trust store admits (default: none,
- *     plain TCP)
+ *     plain TCP). When it binds identities, the certificate's common name is the member id; set it
+ *     here also when giving a transport of your own that binds them, so that the member takes it
  */
 public record KayakConfig(
     Path dataDir,

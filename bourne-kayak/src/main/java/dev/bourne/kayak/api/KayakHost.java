@@ -36,6 +36,13 @@ public interface KayakHost extends AutoCloseable {
    */
   Optional<ClusterId> clusterId();
 
+  /**
+   * Raft messages and requests refused so far because the sender's certificate names another
+   * member than the one it claims to be, or names no member where only members may ask (only when
+   * the transport binds identities to certificates; always 0 otherwise).
+   */
+  long impostorMessages();
+
   /** This member's current role. */
   Role role();
 

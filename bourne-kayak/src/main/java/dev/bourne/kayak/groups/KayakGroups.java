@@ -27,7 +27,10 @@ import java.util.Optional;
 public interface KayakGroups extends AutoCloseable {
   /**
    * Groups on {@code convoy}, whose Kayak hosts talk over {@code transport} (which may be the one
-   * Convoy uses; it is not closed with the groups). The groups' addresses are the transport's.
+   * Convoy uses; it is not closed with the groups). The groups' addresses are the transport's. Each
+   * group has a random member id of its own: over a transport that binds identities to
+   * certificates, whose peers refuse any id their certificate does not name, use {@link
+   * #onCertified} instead.
    *
    * @throws NullPointerException if an argument is null
    */

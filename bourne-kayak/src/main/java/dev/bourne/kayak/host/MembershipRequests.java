@@ -128,7 +128,24 @@ final class MembershipRequests {
     }
     Duration timeout = Duration.ofMillis(Requests.timeoutMillis(call.timeoutMs(), host.config.appendTimeout()));
     Op<byte[]> op = requests.open(call.change().toString(), timeout);
-    host.loop.execute(() -> changeOnLeader(op, call.change(), call.address().orElse(null)));
+    host.loop.execute(() -> {
+      HostPort address = call.address().orElse(null);
+      if (from.identity().isPresent()) {
+        // With identities bound to certificates, only members administer, and an address in a
+        // change re-points a member already configured only if that member asks itself: else any
+        // certificate holder could remove a member, or redirect its traffic.
+        var current = host.core.membership();
+        Optional<NodeId> caller = current.all().stream().filter(from::mayClaim).findFirst();
+        if (caller.isEmpty()) {
+          op.result.completeExceptionally(host.refuseStranger(from, call.change().toString()));
+          return;
+        }
+        if (address != null && !caller.get().equals(call.change().node()) && current.contains(call.change().node())) {
+          address = null;
+        }
+      }
+      changeOnLeader(op, call.change(), address);
+    });
     return op.result.thenApply(joined -> CHANGED);
   }
 

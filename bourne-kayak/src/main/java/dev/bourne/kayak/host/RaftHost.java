@@ -453,10 +453,21 @@ final class RaftHost implements KayakHost {
    * @return the error to answer with, or null if the claim stands
    */
   IdentityMismatchException refuseImpostor(Inbound from, NodeId claimed) {
-    if (from.mayClaim(claimed.toString())) {
+    if (from.mayClaim(claimed)) {
       return null;
     }
     IdentityMismatchException e = new IdentityMismatchException(claimed.toString(), from);
+    if (impostors.incrementAndGet() == 1) {
+      LOG.warn("{}: refusing a peer that speaks for another member (logged once): {}", id.shortString(), e.getMessage());
+    }
+    return e;
+  }
+
+  /** Refuses a membership change from a certified peer that is not a member (counted with the impostors). */
+  IdentityMismatchException refuseStranger(Inbound from, String what) {
+    IdentityMismatchException e = new IdentityMismatchException(
+        "the peer at " + from.source() + " (certificate " + from.identity().orElse("none") + ") is not a member and may not ask for "
+            + what);
     if (impostors.incrementAndGet() == 1) {
       LOG.warn("{}: refusing a peer that speaks for another member (logged once): {}", id.shortString(), e.getMessage());
     }
@@ -875,7 +886,7 @@ final class RaftHost implements KayakHost {
     return malformed.get();
   }
 
-  /** Raft messages and requests refused so far because the sender's certificate names another member. */
+  @Override
   public long impostorMessages() {
     return impostors.get();
   }

@@ -120,7 +120,8 @@ public final class FileSnapshotStorage implements SnapshotStorage {
         throw new StorageException(file + ": header names the impossible snapshot " + index + "@" + term + " of "
             + length + " bytes");
       }
-      if (index != Long.parseLong(m.group(1)) || term != Long.parseLong(m.group(2))) {
+      if (!String.valueOf(index).equals(m.group(1).replaceFirst("^0+(?=.)", ""))
+          || !String.valueOf(term).equals(m.group(2).replaceFirst("^0+(?=.)", ""))) { // no parse: a name may overflow
         throw new StorageException(file + ": header says " + index + "@" + term + ", the name does not");
       }
       if (ch.size() != HEADER_BYTES + length) {

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   private long framesDecoded;
   private long framesAtArm;
   private ScheduledFuture<?> stallCheck;
+  private ScheduledFuture<?> silenceCheck;
   /** Set once a frame was refused: the connection is closing, and nothing after it is decoded. */
   private boolean refused;
   /** Set by the first bytes read: from then on, the stall check covers the connection. */
@@ -64,16 +67,37 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (onSilence != null) {
-      // A connection that never sends a frame would otherwise hold its slot (and a share of the
-      // connection limits) for as long as it likes: connections from many addresses could fill them.
-      ctx.executor().schedule(() -> {
-        if (!sawBytes && !refused && ctx.channel().isActive()) {
-          metrics.silent.increment();
-          onSilence.run();
-          ctx.close();
-        }
-      }, frameTimeoutNanos, TimeUnit.NANOSECONDS);
+    // Behind TLS, the deadline starts once the handshake is done (it has a deadline of its own).
+    if (onSilence != null && ctx.pipeline().get(SslHandler.class) == null) {
+      armSilence(ctx);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (onSilence != null && evt instanceof SslHandshakeCompletionEvent hs && hs.isSuccess() && !sawBytes) {
+      armSilence(ctx);
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  private void armSilence(ChannelHandlerContext ctx) {
+    // A connection that never sends a byte would otherwise hold its slot (and a share of the
+    // connection limits) for as long as it likes: connections from many addresses could fill them.
+    silenceCheck = ctx.executor().schedule(() -> {
+      silenceCheck = null;
+      if (!sawBytes && !refused && ctx.channel().isActive()) {
+        metrics.silent.increment();
+        onSilence.run();
+        ctx.close();
+      }
+    }, frameTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelSilence() {
+    if (silenceCheck != null) {
+      silenceCheck.cancel(false);
+      silenceCheck = null;
     }
   }
 
@@ -106,7 +130,10 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    sawBytes = true;
+    if (!sawBytes) {
+      sawBytes = true;
+      cancelSilence();
+    }
     super.channelRead(ctx, msg);
     if (actualReadableBytes() > 0) {
       if (stallCheck == null) {
@@ -158,11 +185,13 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   @Override
   protected void handlerRemoved0(ChannelHandlerContext ctx) {
     disarm();
+    cancelSilence();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     disarm();
+    cancelSilence();
     super.channelInactive(ctx);
   }
 }

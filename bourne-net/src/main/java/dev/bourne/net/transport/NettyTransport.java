@@ -99,6 +99,8 @@ public final class NettyTransport implements Transport {
   private final Bootstrap dialer;
   private final ConcurrentHashMap<HostPort, PeerLink> links = new ConcurrentHashMap<>();
   private final ConnectionLimits limits;
+  /** The common name of this node's certificate at start, when identities are bound and it comes from PEM. */
+  private final String ownIdentity;
   private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final Random jitter = new Random();
@@ -111,6 +113,8 @@ public final class NettyTransport implements Transport {
     this.config = config;
     this.metrics = new NetMetrics(config.metrics());
     this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
+    this.ownIdentity = config.tls().filter(t -> t.bindsIdentity() && t.certChain().isPresent())
+        .map(TlsConfig::ownIdentity).orElse(null);
     this.maxDatagramBytes = config.maxDatagramPayload() + Envelopes.HEADER_ALLOWANCE;
     this.lifecycle = new Lifecycle("transport " + config.bind());
     this.context =
@@ -218,6 +222,12 @@ public final class NettyTransport implements Transport {
     }
     TlsConfig tls = config.tls().get();
     String stamp = tls.fileStamp();
+    if (ownIdentity != null && !ownIdentity.equals(tls.ownIdentity())) {
+      // Peers check this node's messages against the id it started with: a certificate naming
+      // another would have every new connection refused.
+      throw new dev.bourne.common.config.ConfigException("net.tls", tls, "the renewed certificate names "
+          + tls.ownIdentity() + ", not " + ownIdentity + " as the one this transport started with (restart to change it)");
+    }
     try {
       SslContext server = TlsContexts.server(tls);
       SslContext client = TlsContexts.client(tls);

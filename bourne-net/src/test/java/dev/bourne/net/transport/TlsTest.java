@@ -3,6 +3,7 @@ package dev.bourne.net.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.testing.Await;
@@ -147,6 +148,20 @@ class TlsTest {
     Nodes.Node another = nodes.start(b -> b.tls(tls(node2, trusted)));
     assertEquals(3, another.transport().call(server.transport().localAddress(), "echo", new byte[3], TIMEOUT)
         .get(20, TimeUnit.SECONDS).length, "the last good material is still in use");
+  }
+
+  @Test
+  void aRenewedCertificateNamingAnotherIdentityIsNotLoaded() throws Exception {
+    Path cert = dir.resolve("bound-cert.pem");
+    Path key = dir.resolve("bound-key.pem");
+    Files.copy(node1.certificate().toPath(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(node1.privateKey().toPath(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Nodes.Node server = nodes.start(b -> b.tls(TlsConfig.pem(cert, key, trusted).bindingIdentity()));
+    assertEquals(true, server.transport().reloadTls(), "the same certificate loads again");
+    Files.copy(node2.certificate().toPath(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(node2.privateKey().toPath(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    ConfigException e = assertThrows(ConfigException.class, () -> server.transport().reloadTls());
+    assertTrue(e.getMessage().contains("node2.bourne.test"), e.getMessage());
   }
 
   @Test
