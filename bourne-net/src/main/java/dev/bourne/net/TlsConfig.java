@@ -1,6 +1,7 @@
 package dev.bourne.net;
 
 import dev.bourne.common.config.ConfigException;
+import dev.bourne.common.id.NodeId;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +86,22 @@ public final class TlsConfig {
           new ConfigException("net.tls.cert-chain", certChain, "the certificate's subject has no common name (CN)"));
     } catch (IOException | CertificateException e) {
       throw new ConfigException("net.tls.cert-chain", certChain, "holds no readable certificate: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The member id this node's certificate names: its common name ({@link #ownIdentity()}), which
+   * must be a UUID when identities are bound.
+   *
+   * @throws ConfigException if the certificate cannot be read or its common name is not a UUID
+   */
+  public NodeId certifiedId() {
+    String cn = ownIdentity();
+    try {
+      return NodeId.parse(cn);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("net.tls.cert-chain", certChain, "binds identity, so the certificate's common name"
+          + " must be a member id (a UUID), not '" + cn + "'");
     }
   }
 

@@ -78,15 +78,7 @@ public record ConvoyConfig(
    * @throws ConfigException if the certificate cannot be read or its common name is not a UUID
    */
   public Optional<NodeId> certifiedId() {
-    if (tls.isEmpty() || !tls.get().bindsIdentity()) {
-      return Optional.empty();
-    }
-    String cn = tls.get().ownIdentity();
-    try {
-      return Optional.of(NodeId.parse(cn));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("tls", cn, "binds identity, so the certificate's common name must be a member id (a UUID)");
-    }
+    return tls.filter(TlsConfig::bindsIdentity).map(TlsConfig::certifiedId);
   }
 
   /** Data-centre defaults ({@link GossipConfig#lan()}), on 127.0.0.1 with a free port. */

@@ -150,7 +150,7 @@ final class ConvoyNode implements ConvoyHost, HostCounters {
           stored.get(), certified.get());
       stored = Optional.empty();
     }
-    NodeId id = certified.orElseGet(() -> state.id().orElseGet(() -> NodeId.random(random)));
+    NodeId id = certified.or(state::id).orElseGet(() -> NodeId.random(random));
     long incarnation = stored.isPresent() ? state.incarnation() + 1 : 1;
     Map<String, Item> items = stored.isPresent() ? state.items() : Map.of();
     long lastVersion = stored.isPresent() ? state.lastVersion() : 0;

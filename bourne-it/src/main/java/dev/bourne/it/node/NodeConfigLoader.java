@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.config.Settings;
-import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.convoy.api.GossipEncryption;
 import dev.bourne.convoy.api.GossipKey;
@@ -185,17 +184,10 @@ public final class NodeConfigLoader {
       return Optional.of(tls);
     }
     TlsConfig bound = tls.bindingIdentity();
-    String cn;
     try {
-      cn = bound.ownIdentity();
+      bound.certifiedId(); // checked here, so that a wrong certificate is a configuration error
     } catch (ConfigException e) {
-      throw new ConfigException("tls-cert-chain", s.string("tls-cert-chain", ""), e.getMessage());
-    }
-    try {
-      NodeId.parse(cn);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("tls-bind-identity", "true",
-          "needs a certificate whose common name is the node's id (a UUID), not '" + cn + "'");
+      throw new ConfigException("tls-bind-identity", "true", e.getMessage());
     }
     return Optional.of(bound);
   }

@@ -1,7 +1,6 @@
 package dev.bourne.kayak.api;
 
 import dev.bourne.common.config.ConfigCheck;
-import dev.bourne.common.config.ConfigException;
 import dev.bourne.common.id.NodeId;
 import dev.bourne.common.net.HostPort;
 import dev.bourne.net.TlsConfig;
@@ -105,14 +104,7 @@ public record KayakConfig(
     ConfigCheck.notNull(tls, "kayak.tls");
     if (tls.isPresent() && tls.get().bindsIdentity()) {
       // A certificate that binds identity names this member: its common name is the member id.
-      String cn = tls.get().ownIdentity();
-      NodeId certified;
-      try {
-        certified = NodeId.parse(cn);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("kayak.tls", cn,
-            "binds identity, so the certificate's common name must be a member id (a UUID)");
-      }
+      NodeId certified = tls.get().certifiedId();
       ConfigCheck.require(memberId.isEmpty() || memberId.get().equals(certified), "kayak.member-id", memberId.orElse(null),
           "differs from the id " + certified + " the certificate names");
       memberId = Optional.of(certified);

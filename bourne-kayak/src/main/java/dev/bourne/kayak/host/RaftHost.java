@@ -456,18 +456,16 @@ final class RaftHost implements KayakHost {
     if (from.mayClaim(claimed)) {
       return null;
     }
-    IdentityMismatchException e = new IdentityMismatchException(claimed.toString(), from);
-    if (impostors.incrementAndGet() == 1) {
-      LOG.warn("{}: refusing a peer that speaks for another member (logged once): {}", id.shortString(), e.getMessage());
-    }
-    return e;
+    return counted(new IdentityMismatchException(claimed.toString(), from));
   }
 
   /** Refuses a membership change from a certified peer that is not a member (counted with the impostors). */
   IdentityMismatchException refuseStranger(Inbound from, String what) {
-    IdentityMismatchException e = new IdentityMismatchException(
-        "the peer at " + from.source() + " (certificate " + from.identity().orElse("none") + ") is not a member and may not ask for "
-            + what);
+    return counted(new IdentityMismatchException("the peer at " + from.source() + " (certificate "
+        + from.identity().orElse("none") + ") is not a member and may not ask for " + what));
+  }
+
+  private IdentityMismatchException counted(IdentityMismatchException e) {
     if (impostors.incrementAndGet() == 1) {
       LOG.warn("{}: refusing a peer that speaks for another member (logged once): {}", id.shortString(), e.getMessage());
     }

@@ -222,11 +222,12 @@ public final class NettyTransport implements Transport {
     }
     TlsConfig tls = config.tls().get();
     String stamp = tls.fileStamp();
-    if (ownIdentity != null && !ownIdentity.equals(tls.ownIdentity())) {
+    String renewed = ownIdentity == null ? null : tls.ownIdentity();
+    if (ownIdentity != null && !ownIdentity.equals(renewed)) {
       // Peers check this node's messages against the id it started with: a certificate naming
       // another would have every new connection refused.
       throw new dev.bourne.common.config.ConfigException("net.tls", tls, "the renewed certificate names "
-          + tls.ownIdentity() + ", not " + ownIdentity + " as the one this transport started with (restart to change it)");
+          + renewed + ", not " + ownIdentity + " as the one this transport started with (restart to change it)");
     }
     try {
       SslContext server = TlsContexts.server(tls);
